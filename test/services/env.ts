@@ -1,0 +1,32 @@
+// Where the real servers of scripts/services.sh listen. Values come from the environment, else from
+// the env file the script writes (.services/env), so `npm run test:services` works after `scripts/services.sh start`.
+import * as fs from 'fs';
+import * as path from 'path';
+
+function fromEnvFile(): Record<string, string> {
+  const file = path.resolve(__dirname, '../../.services/env');
+  if (!fs.existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const m of fs.readFileSync(file, 'utf8').matchAll(/(SVC_[A-Z_]+)=(\S*)/g)) out[m[1]] = m[2];
+  return out;
+}
+
+const file = fromEnvFile();
+function get(key: string): string {
+  const v = process.env[key] ?? file[key];
+  if (v === undefined || v === '') throw new Error(`${key} is not set: run scripts/services.sh start first`);
+  return v;
+}
+
+export const services = {
+  pg: () => ({ host: get('SVC_PG_HOST'), port: Number(get('SVC_PG_PORT')), user: get('SVC_PG_USER'), password: get('SVC_PG_PASSWORD') }),
+  mysql: () => ({ host: get('SVC_MYSQL_HOST'), port: Number(get('SVC_MYSQL_PORT')), user: get('SVC_MYSQL_USER'), password: get('SVC_MYSQL_PASSWORD') }),
+  ssh: () => ({
+    host: get('SVC_SSH_HOST'),
+    port: Number(get('SVC_SSH_PORT')),
+    user: get('SVC_SSH_USER'),
+    authorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS'),
+    clientKeyFile: get('SVC_SSH_CLIENT_KEY'),
+  }),
+  motoUrl: () => get('SVC_MOTO_URL'),
+};
