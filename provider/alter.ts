@@ -1,0 +1,61 @@
+// One generic differ: turns old arguments into new ones with a single ALTER CONNECTION (every option
+// change as one atomic statement, §3.2), then RENAME / OWNER TO / COMMENT ON where those change, or
+// names the properties that force a replacement.
+import { locationReplaces, objectChangeSql, type AlterPlan } from './objects';
+import { renderOption, renderOptionValue, withValidate } from './render';
+import { specFor, type Args, type ConnectionKind, type ConnectionSpec, type OptionSpec } from './specs';
+import { isSet } from './specs/common';
+import type { ObjectCommonArgs } from './args';
+import { qualifiedName, resolveLocation, type ObjectLocation, type ResolvedLocation } from './sql/quote';
+
+interface OptionChange {
+  option: OptionSpec;
+  /** The new value, or undefined when the option is removed. */
+  value: unknown;
+}
+
+/** Options whose rendered value differs; rendering resolves reference defaults, so equal meaning compares equal. */
+export function changedOptions(spec: ConnectionSpec, olds: Args, news: Args): OptionChange[] {
+  const oldOwn = resolveLocation(olds as unknown as ObjectLocation);
+  const newOwn = resolveLocation(news as unknown as ObjectLocation);
+  const render = (o: OptionSpec, a: Args, own: ResolvedLocation) =>
+    isSet(a, o.arg) ? renderOptionValue(o, a[o.arg], own) : undefined;
+  return spec.options
+    .filter((o) => render(o, olds, oldOwn) !== render(o, news, newOwn))
+    .map((option) => ({ option, value: isSet(news, option.arg) ? news[option.arg] : undefined }));
+}
+
+export function alterConnectionSql(kind: ConnectionKind, olds: Args, news: Args): AlterPlan {
+  const spec = specFor(kind);
+  const oldLoc = olds as unknown as ObjectCommonArgs;
+  const newLoc = news as unknown as ObjectCommonArgs;
+  const changes = changedOptions(spec, olds, news);
+  const replaces = [
+    ...locationReplaces(oldLoc, newLoc),
+    ...changes.filter((c) => !spec.optionsAlterable || !c.option.alterable).map((c) => c.option.arg),
+  ];
+  if (replaces.length) return { statements: [], replaces };
+
+  const statements: string[] = [];
+  const actions = optionActions(spec, changes, resolveLocation(newLoc));
+  if (actions.length)
+    statements.push(`ALTER CONNECTION ${qualifiedName(oldLoc)} ${actions.join(', ')}${withValidate(news)}`);
+  statements.push(...objectChangeSql('connection', oldLoc, newLoc));
+  return { statements, replaces: [] };
+}
+
+function optionActions(spec: ConnectionSpec, changes: OptionChange[], own: ResolvedLocation): string[] {
+  const setChanges = changes.filter((c) => c.value !== undefined);
+  const setArgs = new Set(setChanges.map((c) => c.option.arg));
+  // Setting one member of a Kafka broker group drops its siblings; RESETting them too is an error (§3.2).
+  const implicitlyDropped = new Set(
+    spec.exclusiveGroups
+      .filter((g) => g.alterSetDropsSiblings && g.args.some((a) => setArgs.has(a)))
+      .flatMap((g) => g.args.filter((a) => !setArgs.has(a))),
+  );
+  const sets = setChanges.map((c) => `SET (${renderOption(c.option, c.value, own)})`);
+  const resets = changes
+    .filter((c) => c.value === undefined && !implicitlyDropped.has(c.option.arg))
+    .map((c) => `RESET (${c.option.keyword})`);
+  return [...sets, ...resets];
+}

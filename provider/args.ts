@@ -1,0 +1,137 @@
+// The plain-data shape of what users pass: camelCase of Materialize's option names (the SDK takes the
+// same shape with Pulumi Inputs). Option values are validated against the specs in ./specs.
+import type { ObjectLocation } from './sql/quote';
+
+/**
+ * A reference to another object (a Secret or a connection). `schemaName` and `databaseName` default
+ * to the referencing object's own schema and database.
+ */
+export interface ObjectRef {
+  name: string;
+  schemaName?: string;
+  databaseName?: string;
+}
+
+/** Text, or a reference to a Secret holding it. */
+export type TextOrSecret = string | ObjectRef;
+
+export interface PrivatelinkRef {
+  connection: ObjectRef;
+  port?: number;
+}
+
+export interface BrokerPrivatelink {
+  connection: ObjectRef;
+  port?: number;
+  availabilityZone?: string;
+}
+
+export interface BrokerSpec {
+  address: string;
+  sshTunnel?: ObjectRef;
+  awsPrivatelink?: BrokerPrivatelink;
+}
+
+export type Broker = string | BrokerSpec;
+
+export interface ObjectCommonArgs extends ObjectLocation {
+  /** COMMENT ON the object. */
+  comment?: string;
+  /** ALTER ... OWNER TO this role. */
+  ownerRole?: string;
+}
+
+export interface ConnectionCommonArgs extends ObjectCommonArgs {
+  /** Rendered as `WITH (VALIDATE = ...)` only when given; Materialize's per-type default applies otherwise. */
+  validate?: boolean;
+}
+
+export interface AwsConnectionArgs extends ConnectionCommonArgs {
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: TextOrSecret;
+  secretAccessKey?: ObjectRef;
+  sessionToken?: TextOrSecret;
+  assumeRoleArn?: string;
+  assumeRoleSessionName?: string;
+}
+
+export interface AwsPrivatelinkConnectionArgs extends ConnectionCommonArgs {
+  serviceName: string;
+  availabilityZones: string[];
+}
+
+export interface TlsArgs {
+  sslCertificateAuthority?: TextOrSecret;
+  sslCertificate?: TextOrSecret;
+  sslKey?: ObjectRef;
+}
+
+export interface KafkaConnectionArgs extends ConnectionCommonArgs, TlsArgs {
+  brokers?: Broker[];
+  awsPrivatelink?: PrivatelinkRef;
+  sshTunnel?: ObjectRef;
+  awsConnection?: ObjectRef;
+  securityProtocol?: string;
+  saslMechanisms?: string;
+  saslUsername?: TextOrSecret;
+  saslPassword?: ObjectRef;
+  progressTopic?: string;
+  progressTopicReplicationFactor?: number;
+}
+
+export interface ConfluentSchemaRegistryConnectionArgs extends ConnectionCommonArgs, TlsArgs {
+  url: string;
+  username?: TextOrSecret;
+  password?: ObjectRef;
+  sshTunnel?: ObjectRef;
+  awsPrivatelink?: PrivatelinkRef;
+}
+
+export interface DatabaseConnectionArgs extends ConnectionCommonArgs, TlsArgs {
+  host: string;
+  port?: number;
+  user: TextOrSecret;
+  password?: ObjectRef;
+  sslMode?: string;
+  sshTunnel?: ObjectRef;
+  awsPrivatelink?: PrivatelinkRef;
+}
+
+export interface PostgresConnectionArgs extends DatabaseConnectionArgs {
+  database: string;
+}
+
+export interface MySqlConnectionArgs extends DatabaseConnectionArgs {
+  awsConnection?: ObjectRef;
+}
+
+export interface SqlServerConnectionArgs extends DatabaseConnectionArgs {
+  database: string;
+  password: ObjectRef;
+}
+
+export interface SshTunnelConnectionArgs extends ConnectionCommonArgs {
+  host: string;
+  port?: number;
+  user: string;
+}
+
+export interface IcebergCatalogConnectionArgs extends ConnectionCommonArgs {
+  catalogType: string;
+  url: string;
+  warehouse?: string;
+  credential?: TextOrSecret;
+  scope?: string;
+  awsConnection?: ObjectRef;
+}
+
+export interface SecretArgs extends ObjectCommonArgs {
+  value: string;
+}
+
+/** Arguments every connection and secret takes besides its options. */
+export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'validate'] as const;
+
+/** Arguments the resource lifecycle consumes (where Materialize is, how to delete, adoption); no SQL option. */
+export const LIFECYCLE_ARGS = ['endpoint', 'dropCascade', 'adoptExisting'] as const;

@@ -1,0 +1,12 @@
+// Engine-side logic: the connection specs and the pure functions over them.
+export { createConnectionSql, renderOptionValue } from './render';
+export { alterConnectionSql } from './alter';
+export { validateConnection, validateSecret } from './validate';
+export { createSecretSql, alterSecretSql } from './secret';
+export { dropSql, commentSql, ownerSql, renameSql, postCreateSql, type AlterPlan, type ObjectType } from './objects';
+export { qualifiedName, quoteIdent, quoteLiteral, resolveLocation, type ObjectLocation } from './sql/quote';
+export { secretValueExpression } from './sql/secret-value';
+export { connectionSpecs, connectionKinds, specFor } from './specs';
+export type { ConnectionKind, ConnectionSpec, OptionSpec, ValueKind, Failure, Args } from './specs';
+export { UNKNOWN, containsUnknown } from './unknown';
+export * from './args';

@@ -1,0 +1,18 @@
+// SSH TUNNEL (materialize-semantics.md §1.9). The key pairs are Materialize's; PUBLIC KEY 1/2 are outputs, not options.
+import { option, required } from './common';
+import type { ConnectionSpec } from './types';
+
+export const sshTunnelSpec: ConnectionSpec = {
+  kind: 'ssh-tunnel',
+  sqlType: 'SSH TUNNEL',
+  validateByDefault: false,
+  options: [
+    option('host', 'HOST', { type: 'text' }, 'Hostname of the SSH bastion.'),
+    option('port', 'PORT', { type: 'port' }, 'SSH port (Materialize defaults to 22).'),
+    option('user', 'USER', { type: 'text' }, 'User to log in as on the bastion (text only).'),
+  ],
+  required: [required('host', 'HOST'), required('user', 'USER')],
+  exclusiveGroups: [],
+  rules: [],
+  optionsAlterable: true,
+};

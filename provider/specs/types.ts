@@ -1,0 +1,91 @@
+// The declarative model of a connection type: every option with its SQL keyword and value kind, and
+// the cross-option rules. One generic renderer, validator, differ and catalog reader work from it.
+
+export type ConnectionKind =
+  | 'aws'
+  | 'aws-privatelink'
+  | 'kafka'
+  | 'confluent-schema-registry'
+  | 'mysql'
+  | 'postgres'
+  | 'sql-server'
+  | 'ssh-tunnel'
+  | 'iceberg-catalog';
+
+export type ValueKind =
+  /** A string literal. `oneOf` restricts the values (case-insensitively unless `caseSensitive`). */
+  | { type: 'text'; oneOf?: readonly string[]; caseSensitive?: boolean; unknownReason?: (value: string) => string }
+  /** `SECRET <name>` only. */
+  | { type: 'secret' }
+  /** A string literal, or `SECRET <name>` when given a reference. */
+  | { type: 'text-or-secret' }
+  /** A port number, 1 to 65535. */
+  | { type: 'port' }
+  /** An integer greater than 0 (Materialize's i32). */
+  | { type: 'positive-integer' }
+  /** `('a', 'b')`, at least one element. */
+  | { type: 'text-list' }
+  /** A reference to another connection of the given kind. */
+  | { type: 'connection'; of: ConnectionKind }
+  /** `AWS PRIVATELINK <connection> [(PORT n)]`; `port` tells whether the type accepts the PORT. */
+  | { type: 'privatelink'; port: boolean }
+  /** Kafka's BROKERS list, each broker with an optional SSH tunnel or PrivateLink of its own. */
+  | { type: 'brokers' };
+
+export interface OptionSpec {
+  /** The camelCase argument name users pass. */
+  readonly arg: string;
+  /** The SQL option name, as Materialize displays it. */
+  readonly keyword: string;
+  readonly value: ValueKind;
+  /** Whether ALTER CONNECTION may change it; a change of a non-alterable option replaces the connection. */
+  readonly alterable: boolean;
+  /** One line for documentation. */
+  readonly doc: string;
+}
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+/** Plain-data arguments: option values are known here (unknown values are filtered out before rules run). */
+export type Args = Readonly<Record<string, unknown>>;
+
+/** A cross-option rule. It runs only when every argument in `args` is known (none is a preview placeholder). */
+export interface Rule {
+  readonly args: readonly string[];
+  check(args: Args): Failure[];
+}
+
+/** At most one member may be set; with `required`, exactly one. */
+export interface ExclusiveGroup {
+  readonly args: readonly string[];
+  readonly required: boolean;
+  readonly noneReason?: string;
+  readonly manyReason: string;
+  /**
+   * ALTER CONNECTION SET of one member implicitly drops the others, and an explicit RESET of a sibling
+   * alongside the SET is an error (Kafka's broker group, materialize-semantics.md §3.2 step 8).
+   */
+  readonly alterSetDropsSiblings: boolean;
+}
+
+export interface ConnectionSpec {
+  readonly kind: ConnectionKind;
+  /** The type as written after `TO` in CREATE CONNECTION. */
+  readonly sqlType: string;
+  /** Whether Materialize validates on CREATE when `WITH (VALIDATE ...)` is not given (§1.13). */
+  readonly validateByDefault: boolean;
+  /** Options in the order the renderer writes them. */
+  readonly options: readonly OptionSpec[];
+  /** Options that must be set, in the order Materialize checks them (§1). */
+  readonly required: readonly { arg: string; reason: string }[];
+  readonly exclusiveGroups: readonly ExclusiveGroup[];
+  readonly rules: readonly Rule[];
+  /**
+   * False when Materialize refuses every ALTER of the type's options (SQL SERVER and ICEBERG CATALOG,
+   * §3.2 step 4): any option change then replaces the connection.
+   */
+  readonly optionsAlterable: boolean;
+}
