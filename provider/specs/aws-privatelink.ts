@@ -1,5 +1,5 @@
 // AWS PRIVATELINK (materialize-semantics.md §1.6). PORT is accepted and ignored by Materialize, so it is not offered.
-import { option, required, rule } from './common';
+import { isSet, option, required, rule } from './common';
 import type { ConnectionSpec } from './types';
 
 export const awsPrivatelinkSpec: ConnectionSpec = {
@@ -24,6 +24,7 @@ export const awsPrivatelinkSpec: ConnectionSpec = {
   exclusiveGroups: [],
   rules: [
     rule(['availabilityZones'], (a) => {
+      if (!isSet(a, 'availabilityZones')) return [];
       const zones = a.availabilityZones as string[];
       const dups = zones.filter((z, i) => zones.indexOf(z) !== i);
       return dups.length

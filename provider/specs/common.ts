@@ -100,6 +100,7 @@ export const oneTunnelOnly = conflicts(
 /** A URL that must parse, and optionally name a host and have no path (CSR, §1.8; Iceberg, §1.11). */
 export function urlShape(arg: string, what: string, opts: { host: boolean; emptyPath: boolean }): Rule {
   return rule([arg], (a) => {
+    if (!isSet(a, arg)) return [];
     const text = a[arg] as string;
     let url: URL;
     try {

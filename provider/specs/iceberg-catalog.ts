@@ -37,6 +37,7 @@ export const icebergCatalogSpec: ConnectionSpec = {
   rules: [
     urlShape('url', 'Iceberg catalog', { host: false, emptyPath: false }),
     rule(['catalogType', 'warehouse', 'awsConnection', 'credential'], (a) => {
+      if (!isSet(a, 'catalogType')) return [];
       const type = String(a.catalogType).toLowerCase();
       if (type === 's3tablesrest') {
         const f = [];
