@@ -461,11 +461,6 @@ export class Engine {
     this.run = run;
     let stackOutputs: Record<string, unknown> = {};
     let programError: Error | undefined;
-    const unhandled = (reason: unknown) => {
-      // Rejected resource outputs nobody awaited (after a failed registration) must not crash the test.
-      this.log(`[program] unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
-    };
-    process.on('unhandledRejection', unhandled);
     try {
       await pulumi.runtime.setMocks(
         {
@@ -482,16 +477,22 @@ export class Engine {
         preview,
       );
       this.installMonitor(run);
-      try {
-        stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => program())) ?? {};
-      } catch (e) {
-        programError = e as Error;
-      }
+      // A throwing program is caught inside the stack's init so that the SDK's stack outputs do not reject
+      // (rejections nobody handles would fail the jest test); the error is reported by up()'s rejection.
+      stackOutputs =
+        (await pulumi.runtime.runInPulumiStack(async () => {
+          try {
+            return await program();
+          } catch (e) {
+            programError = e as Error;
+            return {};
+          }
+        })) ?? {};
       await settings.waitForRPCs();
       await run.queue;
       await new Promise((r) => setImmediate(r));
-    } finally {
-      process.off('unhandledRejection', unhandled);
+    } catch (e) {
+      programError = programError ?? (e as Error);
     }
 
     // A program error that merely reports a failed registration duplicates the engine's own error.
@@ -560,7 +561,14 @@ export class Engine {
         },
         (err: Error) => {
           if (!(err instanceof SkippedError) && !run.errors.includes(err)) run.errors.push(err);
-          cb({ code: 2, message: err.message, details: err.message });
+          // The real engine fails the RPC; the SDK would then reject every output of the resource, and
+          // those unhandled rejections fail jest tests. Instead answer with an empty, id-less registration:
+          // the program keeps going (later registrations are skipped) and up() rejects with the error.
+          const resp = new resproto.RegisterResourceResponse();
+          resp.setUrn(this.urnFor(req.getType(), req.getName(), req.getParent?.() ?? ''));
+          resp.setId('');
+          resp.setObject(Struct.fromJavaScript({}));
+          cb(null, resp);
         },
       );
     };
