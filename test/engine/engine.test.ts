@@ -241,9 +241,8 @@ describe('lifecycle', () => {
     expect(p.step('b')!.inputs!.ref).toBe(UNKNOWN);
     expect(p.step('b')!.diff!.changes).toBe('some');
     expect(p.step('c')!.inputs!.previewSql).toBe("CREATE DUMMY c VALUE '***' REF none");
-    // the program saw unknowns: preview outputs of unknown values are dropped by the SDK
-    expect(p.outputs.aFq).toBe('public.a4');
-    expect(p.outputs.cId).toBeUndefined();
+    // the program saw unknowns for what is being created, known values for the unchanged resource
+    expect(p.outputs).toEqual({ aFq: 'public.a4', cId: UNKNOWN, dFq: UNKNOWN });
     expect(
       db()
         .events.filter((e) => e.op === 'check' && e.name === 'd')

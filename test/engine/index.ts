@@ -89,7 +89,7 @@ export interface Step {
 
 export interface RunResult {
   steps: Step[];
-  /** Stack outputs returned by the program (plain values). */
+  /** Stack outputs returned by the program (plaintext; in preview, not-yet-known values are the UNKNOWN sentinel). */
   outputs: Record<string, unknown>;
   /** First step matching a resource name (or URN). */
   step(nameOrUrn: string): Step | undefined;
@@ -538,7 +538,10 @@ export class Engine {
       this.log(`[engine] ${preview ? 'preview' : 'update'} failed: ${msg}`);
       throw new EngineError(msg, run.errors, steps);
     }
-    return { steps, outputs: toPlainOutputs(stackOutputs), step: withStepLookup(steps) };
+    // Stack outputs as the engine sees them (RegisterResourceOutputs): per key, UNKNOWN where not known in preview.
+    const stackEntry = run.registered.find((r) => r.type === ROOT_STACK_TYPE);
+    const outputs = stackEntry ? plainMap(stackEntry.outputs) : toPlainOutputs(stackOutputs);
+    return { steps, outputs, step: withStepLookup(steps) };
   }
 
   /** Takes over RegisterResource / RegisterResourceOutputs on the mock monitor that setMocks installed. */
