@@ -23,6 +23,8 @@ export function identifierProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
   if (value === '') return 'must not be empty (zero-length delimited identifier)';
   if (value.includes('\0')) return 'must not contain a NUL character';
+  // Materialize's parser refuses these two like path components.
+  if (value === '.' || value === '..') return `is not a valid identifier (invalid identifier: "${value}")`;
   if (Buffer.byteLength(value, 'utf8') > MAX_IDENTIFIER_BYTES)
     return `identifier length exceeds ${MAX_IDENTIFIER_BYTES} bytes (${Buffer.byteLength(value, 'utf8')} bytes)`;
   return undefined;

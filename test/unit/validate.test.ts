@@ -22,6 +22,12 @@ const cases: Case[] = [
     [{ property: 'name', reason: 'name must not be empty (zero-length delimited identifier)' }],
   ],
   [
+    'the name ".."',
+    'ssh-tunnel',
+    { ...ssh, name: '..' },
+    [{ property: 'name', reason: 'name is not a valid identifier (invalid identifier: "..")' }],
+  ],
+  [
     'NUL in schema name',
     'ssh-tunnel',
     { ...ssh, schemaName: 'a\0b' },
