@@ -4,9 +4,15 @@
 import * as fs from 'fs';
 import type { ParseResult } from '@materializeinc/sql-parser';
 
+// Node has WebAssembly, but the ES libraries this project compiles against don't declare it.
+declare const WebAssembly: {
+  Module: new (bytes: Buffer) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+
 interface Glue {
   parse(sql: string): ParseResult;
-  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+  __wbg_set_wasm(exports: Record<string, unknown>): void;
 }
 
 let glue: Glue | undefined;
@@ -16,9 +22,7 @@ function load(): Glue {
   const gluePath = require.resolve('@materializeinc/sql-parser/mz_sql_parser_wasm_bg.js');
   const g: Glue = require(gluePath);
   const module = new WebAssembly.Module(fs.readFileSync(gluePath.replace(/\.js$/, '.wasm')));
-  const instance = new WebAssembly.Instance(module, {
-    './mz_sql_parser_wasm_bg.js': g as unknown as WebAssembly.ModuleImports,
-  });
+  const instance = new WebAssembly.Instance(module, { './mz_sql_parser_wasm_bg.js': g });
   g.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   return (glue = g);
