@@ -378,6 +378,52 @@ describe('errors', () => {
   });
 });
 
+class SecretCapturingProvider implements pulumi.dynamic.ResourceProvider {
+  constructor(private readonly pw: pulumi.Output<string>) {}
+  async create(): Promise<pulumi.dynamic.CreateResult> {
+    return { id: 'cap-1', outs: { ok: true } };
+  }
+}
+class Capturing extends pulumi.dynamic.Resource {
+  constructor(name: string) {
+    super(new SecretCapturingProvider(pulumi.secret('captured-pw')), name, {}, {}, 'test', 'Capturing');
+  }
+}
+class Group extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('test:index:Group', name, {}, opts);
+    new Dummy(`${name}-child`, { name: `${name}-child` }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+describe('other engine rules', () => {
+  test('a __provider that captured a secret is stored encrypted', async () => {
+    await engine.up(() => {
+      new Capturing('cap');
+    });
+    const cap = engine.resource('cap')!;
+    expect(cap.secretInputs).toContain('__provider');
+    expect(cap.secretOutputs).toContain('__provider');
+    expect(cap.inputs.__provider).toContain('captured-pw'); // plaintext inside, like Pulumi
+    expect(stateJson()).not.toContain('captured-pw');
+    await engine.destroy();
+  });
+
+  test('components: parent type chain in child URNs, children deleted with the program', async () => {
+    await engine.up(() => {
+      new Group('g');
+    });
+    const child = engine.resource('g-child')!;
+    expect(child.urn).toBe('urn:pulumi:dev::engine-test::test:index:Group$pulumi-nodejs:dynamic/test:Dummy::g-child');
+    expect(child.parent).toBe('urn:pulumi:dev::engine-test::test:index:Group::g');
+    const r = await engine.up(() => undefined);
+    expect(r.steps.map((s) => `${s.name}:${s.op}`)).toEqual(['g-child:delete']);
+    expect(engine.state.deployment.resources.map((x) => x.type)).toEqual(['pulumi:pulumi:Stack']);
+    await engine.destroy();
+  });
+});
+
 describe('process', () => {
   test('protect blocks delete', async () => {
     await engine.up(() => {
