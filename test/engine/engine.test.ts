@@ -381,7 +381,7 @@ describe('errors', () => {
 class SecretCapturingProvider implements pulumi.dynamic.ResourceProvider {
   constructor(private readonly pw: pulumi.Output<string>) {}
   async create(): Promise<pulumi.dynamic.CreateResult> {
-    return { id: 'cap-1', outs: { ok: true } };
+    return { id: 'cap-1', outs: { ok: this.pw !== undefined } };
   }
 }
 class Capturing extends pulumi.dynamic.Resource {
