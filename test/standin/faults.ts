@@ -1,0 +1,36 @@
+// Fault injection for reliability tests: fail or delay the next N statements, add latency, drop connections.
+export interface InjectedError {
+  code: string;
+  message: string;
+}
+
+export class Faults {
+  private fails: InjectedError[] = [];
+  private delays: number[] = [];
+  latencyMs = 0;
+  constructor(private dropAll: () => void) {}
+
+  failNext(n: number, err: InjectedError = { code: 'XX000', message: 'stand-in: injected failure' }): void {
+    for (let i = 0; i < n; i++) this.fails.push(err);
+  }
+  delayNext(n: number, ms: number): void {
+    for (let i = 0; i < n; i++) this.delays.push(ms);
+  }
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+  dropConnections(): void {
+    this.dropAll();
+  }
+  reset(): void {
+    this.fails = [];
+    this.delays = [];
+    this.latencyMs = 0;
+  }
+  /** Called once per statement: waits as configured, then returns an error to inject, if any. */
+  async onStatement(): Promise<InjectedError | undefined> {
+    const delay = this.latencyMs + (this.delays.shift() ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return this.fails.shift();
+  }
+}

@@ -1,0 +1,86 @@
+// create_sql renderings (§5.6, §5.8, §10).
+//  - stable: what mz_connections.create_sql holds: every identifier quoted, references as [id AS "db"."s"."n"].
+//  - show: SHOW CREATE CONNECTION's humanized form (no ids, fully qualified names). Style 'minimal' (newest
+//    testdrive output: minimally quoted, trailing ';') or 'quoted' (alter_connection.py: all quoted, no ';').
+//  - redacted: mz_connections.redacted_create_sql (simple mode; connection options are never redacted).
+import type { ConnOption, Value } from './ast';
+import type { Catalog, Item } from './catalog';
+import { quoteIdent, quoteLiteral, simpleIdent, simpleName, stableName } from './names';
+
+export type RenderMode = 'stable' | 'minimal' | 'quoted' | 'redacted';
+
+function ref(cat: Catalog, id: string | undefined, fallback: string[], mode: RenderMode): string {
+  const item = id ? cat.items.get(id) : undefined;
+  const parts = item ? cat.fullNameParts(item) : fallback;
+  if (mode === 'stable') return `[${id} AS ${stableName(parts)}]`;
+  return mode === 'quoted' ? stableName(parts) : simpleName(parts);
+}
+
+export function renderValue(cat: Catalog, v: Value, mode: RenderMode): string {
+  switch (v.t) {
+    case 'string':
+      return quoteLiteral(v.v);
+    case 'number':
+      return v.v;
+    case 'bool':
+      return v.v ? 'true' : 'false';
+    case 'ident':
+      // §5.6.2 [inferred]: stable mode quotes bare-identifier values; §10: SHOW CREATE prints them bare.
+      return mode === 'stable' ? quoteIdent(v.v) : mode === 'quoted' ? v.v : simpleIdent(v.v);
+    case 'secret':
+      return `SECRET ${ref(cat, v.id, v.name, mode)}`;
+    case 'object':
+      return ref(cat, v.id, v.name, mode);
+    case 'seq':
+      // §1.1: a sequence always renders as (...), whatever brackets were used.
+      return `(${v.items.map((i) => renderValue(cat, i, mode)).join(', ')})`;
+    case 'broker': {
+      let s = renderValue(cat, v.address, mode);
+      if (v.tunnel?.kind === 'ssh') s += ` USING SSH TUNNEL ${ref(cat, v.tunnel.id, v.tunnel.name, mode)}`;
+      if (v.tunnel?.kind === 'privatelink') {
+        s += ` USING AWS PRIVATELINK ${ref(cat, v.tunnel.id, v.tunnel.name, mode)}`;
+        // [unverified] §5.6.5: per-broker PrivateLink options rendered as (NAME = value, ...).
+        if (v.tunnel.options.length)
+          s += ` (${v.tunnel.options.map((o) => `${o.name} = ${renderValue(cat, o.value, mode)}`).join(', ')})`;
+      }
+      return s;
+    }
+    case 'privatelink':
+      // [unverified] §9.2: top-level AWS PRIVATELINK x (PORT = n).
+      return ref(cat, v.id, v.name, mode) + (v.port !== undefined ? ` (PORT = ${v.port})` : '');
+  }
+}
+
+export function renderOptions(cat: Catalog, options: ConnOption[], mode: RenderMode): string {
+  return options.map((o) => `${o.name} = ${renderValue(cat, o.value!, mode)}`).join(', ');
+}
+
+function itemName(cat: Catalog, item: Item, mode: RenderMode): string {
+  const parts = cat.fullNameParts(item);
+  return mode === 'stable' || mode === 'quoted' ? stableName(parts) : simpleName(parts);
+}
+
+/** create_sql for a connection or secret in the given mode. */
+export function createSql(cat: Catalog, item: Item, mode: RenderMode): string {
+  const name = itemName(cat, item, mode);
+  if (item.kind === 'secret') {
+    // §4.1: the value is replaced by a fixed mask.
+    const sql = `CREATE SECRET ${name} AS '********'`;
+    return mode === 'minimal' ? sql + ';' : sql;
+  }
+  let opts = renderOptions(cat, item.options ?? [], mode);
+  // §1.9/§5.6.4: PUBLIC KEY 1/2 are appended to the stored create_sql. §10: SHOW CREATE omits them
+  // (the only SSH SHOW CREATE output seen, alter_connection.py, has none).
+  if (item.sshKeys && (mode === 'stable' || mode === 'redacted')) {
+    const keys = `PUBLIC KEY 1 = ${quoteLiteral(item.sshKeys[0].publicKey)}, PUBLIC KEY 2 = ${quoteLiteral(item.sshKeys[1].publicKey)}`;
+    opts = opts ? `${opts}, ${keys}` : keys;
+  }
+  const sql = `CREATE CONNECTION ${name} TO ${item.connType} (${opts})`;
+  // §10: the newest output ends with ';' (connection-alter.td); the quoted style (alter_connection.py) does not.
+  return mode === 'minimal' ? sql + ';' : sql;
+}
+
+/** The `name` column of SHOW CREATE (§5.6: the fully qualified name, minimally quoted). */
+export function showName(cat: Catalog, item: Item, mode: RenderMode): string {
+  return itemName(cat, item, mode === 'quoted' ? 'minimal' : mode);
+}

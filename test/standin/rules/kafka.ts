@@ -1,0 +1,75 @@
+// §1.7 KAFKA plan rules.
+import type { Value } from '../ast';
+import type { Catalog } from '../catalog';
+import { planError } from '../errors';
+import { invalidConnection, type Opts } from './opts';
+
+export const KAFKA_BROKER_GROUP = ['BROKER', 'BROKERS', 'AWS PRIVATELINK'];
+const PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+
+export function kafkaBrokers(o: Opts): Extract<Value, { t: 'broker' }>[] {
+  const b = o.get('BROKER');
+  if (b?.t === 'broker') return [b];
+  const bs = o.get('BROKERS');
+  if (bs?.t === 'seq') return bs.items.filter((x): x is Extract<Value, { t: 'broker' }> => x.t === 'broker');
+  return [];
+}
+
+/** The effective security protocol (§1.7: default SASL_SSL when any SASL option or AWS CONNECTION is set, else SSL). */
+export function kafkaSecurityProtocol(o: Opts): string {
+  const p = o.text('SECURITY PROTOCOL');
+  if (p !== undefined) return p.toUpperCase();
+  const sasl = ['AWS CONNECTION', 'SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD'].some((n) => o.has(n));
+  return sasl ? 'SASL_SSL' : 'SSL';
+}
+
+export function planKafka(o: Opts, cat: Catalog): void {
+  const n = KAFKA_BROKER_GROUP.filter((g) => o.has(g)).length;
+  if (n === 0) throw planError(invalidConnection('must set one of BROKER, BROKERS, or AWS PRIVATELINK'));
+  if (n > 1) throw planError(invalidConnection('can only set one of BROKER, BROKERS, or AWS PRIVATELINK'));
+  for (const b of kafkaBrokers(o)) {
+    if (b.address.t === 'string' && b.address.v.includes(','))
+      throw planError(
+        invalidConnection(
+          "cannot specify multiple Kafka broker addresses in one string.\n\n\nInstead, specify BROKERS using multiple strings, e.g. BROKERS ('kafka:9092', 'kafka:9093')",
+        ),
+      );
+    // Per-broker PrivateLink AZ must be one of the PrivateLink connection's zones.
+    if (b.tunnel?.kind === 'privatelink' && b.tunnel.id) {
+      const pl = cat.items.get(b.tunnel.id);
+      const zonesV = pl?.options?.find((x) => x.name === 'AVAILABILITY ZONES')?.value;
+      const zones =
+        zonesV?.t === 'seq' ? zonesV.items.map((z) => (z.t === 'string' || z.t === 'ident' ? z.v : '')) : [];
+      for (const opt of b.tunnel.options) {
+        if (opt.name !== 'AVAILABILITY ZONE') continue;
+        const az = opt.value.t === 'string' || opt.value.t === 'ident' ? opt.value.v : '';
+        if (pl && pl.connType === 'AWS PRIVATELINK' && !zones.includes(az))
+          throw planError(
+            `AWS PrivateLink availability zone "${az}" does not match any of the availability zones on the AWS PrivateLink connection "${cat.fullNameString(pl)}"`,
+          );
+      }
+    }
+  }
+  if (o.has('SSH TUNNEL') && o.has('AWS PRIVATELINK'))
+    throw planError('cannot specify both SSH TUNNEL and AWS PRIVATELINK');
+
+  const protocol = kafkaSecurityProtocol(o);
+  if (!PROTOCOLS.includes(protocol)) throw planError(`unknown security protocol: ${protocol}`);
+  if (o.has('SSL KEY') !== o.has('SSL CERTIFICATE')) throw planError('SSL KEY must be specified with SSL CERTIFICATE');
+
+  const sasl = protocol.startsWith('SASL_');
+  const ssl = protocol.endsWith('SSL');
+  const unsupported: string[] = [];
+  if (!ssl) unsupported.push('SSL KEY', 'SSL CERTIFICATE', 'SSL CERTIFICATE AUTHORITY');
+  if (!sasl) unsupported.push('SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD', 'AWS CONNECTION');
+  else if (o.has('AWS CONNECTION')) unsupported.push('SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD');
+  for (const u of unsupported) if (o.has(u)) throw planError(`option ${u} not supported with this configuration`);
+  if (sasl && !o.has('AWS CONNECTION')) {
+    if (!o.has('SASL MECHANISMS')) throw planError('SASL MECHANISMS must be specified');
+    if (!o.has('SASL USERNAME')) throw planError('SASL USERNAME must be specified');
+    if (!o.has('SASL PASSWORD')) throw planError('SASL PASSWORD must be specified');
+  }
+  const rf = o.text('PROGRESS TOPIC REPLICATION FACTOR');
+  if (rf !== undefined && Number(rf) <= 0)
+    throw planError(invalidConnection('PROGRESS TOPIC REPLICATION FACTOR must be greater than 0'));
+}

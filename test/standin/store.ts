@@ -1,0 +1,257 @@
+// The SQL engine: PGlite holding the catalog tables of §5 with their exact column names and types, so clients
+// can query them with ordinary SELECTs and joins. The in-memory Catalog is the source of truth; flush()
+// re-projects whatever it marked dirty.
+import { PGlite } from '@electric-sql/pglite';
+import type { Catalog, Item } from './catalog';
+import { Mutex } from './mutex';
+import { kafkaBrokers } from './rules/kafka';
+import { Opts } from './rules/opts';
+import { createSql } from './render';
+import { CATALOG_TYPE } from './options';
+
+export interface AwsSettings {
+  accountId: string;
+  externalIdPrefix: string;
+  connectionRoleArn: string;
+  environmentId: string;
+}
+
+const DDL = `
+CREATE SCHEMA mz_catalog;
+CREATE SCHEMA mz_internal;
+CREATE DOMAIN mz_catalog.mz_aclitem AS text;
+CREATE TABLE mz_catalog.mz_databases (id text NOT NULL, oid oid NOT NULL, name text NOT NULL, owner_id text NOT NULL, privileges mz_catalog.mz_aclitem[] NOT NULL);
+CREATE TABLE mz_catalog.mz_schemas (id text NOT NULL, oid oid NOT NULL, database_id text, name text NOT NULL, owner_id text NOT NULL, privileges mz_catalog.mz_aclitem[] NOT NULL);
+CREATE TABLE mz_catalog.mz_roles (id text NOT NULL, oid oid NOT NULL, name text NOT NULL, inherit bool NOT NULL, rolcanlogin bool, rolsuper bool);
+CREATE TABLE mz_catalog.mz_connections (id text NOT NULL, oid oid NOT NULL, schema_id text NOT NULL, name text NOT NULL, type text NOT NULL, owner_id text NOT NULL, privileges mz_catalog.mz_aclitem[] NOT NULL, create_sql text NOT NULL, redacted_create_sql text NOT NULL);
+CREATE TABLE mz_catalog.mz_secrets (id text NOT NULL, oid oid NOT NULL, schema_id text NOT NULL, name text NOT NULL, owner_id text NOT NULL, privileges mz_catalog.mz_aclitem[] NOT NULL);
+CREATE TABLE mz_catalog.mz_ssh_tunnel_connections (id text NOT NULL, public_key_1 text NOT NULL, public_key_2 text NOT NULL);
+CREATE TABLE mz_catalog.mz_aws_privatelink_connections (id text NOT NULL, principal text NOT NULL);
+CREATE TABLE mz_catalog.mz_kafka_connections (id text NOT NULL, brokers text[] NOT NULL, sink_progress_topic text NOT NULL);
+CREATE TABLE mz_catalog.mz_objects (id text NOT NULL, oid oid NOT NULL, schema_id text NOT NULL, name text NOT NULL, type text NOT NULL, owner_id text NOT NULL, cluster_id text, privileges mz_catalog.mz_aclitem[] NOT NULL);
+CREATE TABLE mz_internal.mz_aws_connections (id text NOT NULL, endpoint text, region text, access_key_id text, access_key_id_secret_id text, secret_access_key_secret_id text, session_token text, session_token_secret_id text, assume_role_arn text, assume_role_session_name text, principal text, external_id text, example_trust_policy json); -- json keeps Materialize's compact sorted-key text (§5.5); see README
+CREATE TABLE mz_internal.mz_comments (id text NOT NULL, object_type text NOT NULL, object_sub_id int4, comment text NOT NULL);
+CREATE TABLE mz_internal.mz_object_fully_qualified_names (id text NOT NULL, name text NOT NULL, object_type text NOT NULL, schema_id text, schema_name text, database_id text, database_name text, cluster_id text);
+CREATE FUNCTION mz_catalog.current_database() RETURNS name LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('mz.database', true), 'materialize')::name $$;
+CREATE FUNCTION mz_catalog.mz_version() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'v26.41.0 (stand-in)'::text $$;
+CREATE FUNCTION mz_catalog.mz_environment_id() RETURNS text LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('mz.environment_id', true), '')::text $$;
+`;
+
+const ITEM_TABLES = [
+  'mz_catalog.mz_connections',
+  'mz_catalog.mz_secrets',
+  'mz_catalog.mz_ssh_tunnel_connections',
+  'mz_catalog.mz_aws_privatelink_connections',
+  'mz_catalog.mz_kafka_connections',
+  'mz_catalog.mz_objects',
+  'mz_internal.mz_aws_connections',
+  'mz_internal.mz_object_fully_qualified_names',
+];
+
+/** §5.5: external id and example trust policy. Keys sorted, no whitespace (jsonb output). */
+export function awsExternalId(s: AwsSettings, id: string): string {
+  return `mz_${s.externalIdPrefix}_${id}`;
+}
+export function exampleTrustPolicy(s: AwsSettings, id: string): string {
+  return JSON.stringify({
+    Statement: [
+      {
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': awsExternalId(s, id) } },
+        Effect: 'Allow',
+        Principal: { AWS: s.connectionRoleArn },
+      },
+    ],
+    Version: '2012-10-17',
+  });
+}
+
+export class Store {
+  readonly lock = new Mutex();
+  private constructor(
+    readonly db: PGlite,
+    private aws: AwsSettings,
+  ) {}
+
+  static async create(aws: AwsSettings): Promise<Store> {
+    const db = await PGlite.create({ startParams: [...PGlite.defaultStartParams] });
+    await db.exec(DDL);
+    // mz_catalog is on the implicit search path, like pg_catalog (§8.8). Listing it first lets
+    // mz_catalog.current_database() shadow pg_catalog's.
+    await db.exec(
+      `SET search_path = mz_catalog, pg_catalog; SELECT set_config('mz.environment_id', '${aws.environmentId.replace(/'/g, "''")}', false)`,
+    );
+    return new Store(db, aws);
+  }
+
+  /** Re-projects every dirty catalog entry. Caller must hold `lock`. */
+  async flush(cat: Catalog): Promise<void> {
+    if (cat.dirty.size === 0) return;
+    const keys = [...cat.dirty];
+    cat.dirty.clear();
+    await this.db.exec('BEGIN');
+    try {
+      for (const key of keys) await this.project(cat, key);
+      await this.db.exec('COMMIT');
+    } catch (e) {
+      await this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  private async project(cat: Catalog, key: string): Promise<void> {
+    const [kind, ...rest] = key.split(':');
+    const id = rest.join(':');
+    const q = (sql: string, params: unknown[]) => this.db.query(sql, params);
+    if (kind === 'comment') {
+      const [objectType, objId] = [rest[0], rest.slice(1).join(':')];
+      await q('DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_type = $2', [objId, objectType]);
+      const c = cat.comments.get(id);
+      if (c) await q('INSERT INTO mz_internal.mz_comments VALUES ($1, $2, NULL, $3)', [c.id, c.objectType, c.comment]);
+      return;
+    }
+    if (kind === 'databases') {
+      await q('DELETE FROM mz_catalog.mz_databases WHERE id = $1', [id]);
+      const d = cat.databases.get(id);
+      if (d)
+        await q('INSERT INTO mz_catalog.mz_databases VALUES ($1, $2, $3, $4, $5)', [
+          d.id,
+          d.oid,
+          d.name,
+          d.ownerId,
+          `{${d.ownerId}=UC/${d.ownerId}}`,
+        ]);
+      return;
+    }
+    if (kind === 'schemas') {
+      await q('DELETE FROM mz_catalog.mz_schemas WHERE id = $1', [id]);
+      const s = cat.schemas.get(id);
+      if (s)
+        await q('INSERT INTO mz_catalog.mz_schemas VALUES ($1, $2, $3, $4, $5, $6)', [
+          s.id,
+          s.oid,
+          s.databaseId,
+          s.name,
+          s.ownerId,
+          `{${s.ownerId}=UC/${s.ownerId}}`,
+        ]);
+      return;
+    }
+    if (kind === 'roles') {
+      await q('DELETE FROM mz_catalog.mz_roles WHERE id = $1', [id]);
+      const r = cat.roles.get(id);
+      if (r)
+        await q('INSERT INTO mz_catalog.mz_roles VALUES ($1, $2, $3, $4, $5, $6)', [
+          r.id,
+          r.oid,
+          r.name,
+          r.inherit,
+          r.canLogin,
+          r.superuser,
+        ]);
+      return;
+    }
+    for (const t of ITEM_TABLES) await q(`DELETE FROM ${t} WHERE id = $1`, [id]);
+    const item = cat.items.get(id);
+    if (item) await this.insertItem(cat, item);
+  }
+
+  private async insertItem(cat: Catalog, item: Item): Promise<void> {
+    const q = (sql: string, params: unknown[]) => this.db.query(sql, params);
+    const privileges = `{${item.ownerId}=U/${item.ownerId}}`;
+    const schema = cat.schemas.get(item.schemaId)!;
+    const db = schema.databaseId ? cat.databases.get(schema.databaseId) : undefined;
+    await q('INSERT INTO mz_catalog.mz_objects VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)', [
+      item.id,
+      item.oid,
+      item.schemaId,
+      item.name,
+      item.kind,
+      item.ownerId,
+      privileges,
+    ]);
+    await q('INSERT INTO mz_internal.mz_object_fully_qualified_names VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)', [
+      item.id,
+      item.name,
+      item.kind,
+      schema.id,
+      schema.name,
+      db?.id ?? null,
+      db?.name ?? null,
+    ]);
+    if (item.kind === 'secret') {
+      await q('INSERT INTO mz_catalog.mz_secrets VALUES ($1, $2, $3, $4, $5, $6)', [
+        item.id,
+        item.oid,
+        item.schemaId,
+        item.name,
+        item.ownerId,
+        privileges,
+      ]);
+      return;
+    }
+    const type = item.connType!;
+    await q('INSERT INTO mz_catalog.mz_connections VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      item.id,
+      item.oid,
+      item.schemaId,
+      item.name,
+      CATALOG_TYPE[type],
+      item.ownerId,
+      privileges,
+      createSql(cat, item, 'stable'),
+      createSql(cat, item, 'redacted'),
+    ]);
+    const o = new Opts(item.options ?? []);
+    if (type === 'SSH TUNNEL' && item.sshKeys)
+      await q('INSERT INTO mz_catalog.mz_ssh_tunnel_connections VALUES ($1, $2, $3)', [
+        item.id,
+        item.sshKeys[0].publicKey,
+        item.sshKeys[1].publicKey,
+      ]);
+    if (type === 'AWS PRIVATELINK')
+      // §5.4: arn:aws:iam::<aws_account_id>:role/mz_<external_id_prefix>_<connection id>
+      await q('INSERT INTO mz_catalog.mz_aws_privatelink_connections VALUES ($1, $2)', [
+        item.id,
+        `arn:aws:iam::${this.aws.accountId}:role/mz_${this.aws.externalIdPrefix}_${item.id}`,
+      ]);
+    if (type === 'KAFKA') {
+      const brokers = kafkaBrokers(o).map((b) => (b.address.t === 'string' ? b.address.v : ''));
+      const topic = o.text('PROGRESS TOPIC') ?? `_materialize-progress-${this.aws.environmentId}-${item.id}`;
+      await q(
+        'INSERT INTO mz_catalog.mz_kafka_connections VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3)',
+        [item.id, JSON.stringify(brokers), topic],
+      );
+    }
+    if (type === 'AWS') {
+      const textOrSecret = (name: string): [string | null, string | null] => {
+        const v = o.get(name);
+        if (!v) return [null, null];
+        if (v.t === 'secret') return [null, v.id ?? null];
+        return [o.text(name) ?? null, null];
+      };
+      const [akText, akSecret] = textOrSecret('ACCESS KEY ID');
+      const [stText, stSecret] = textOrSecret('SESSION TOKEN');
+      const arn = o.text('ASSUME ROLE ARN') ?? null;
+      const endpoint = o.text('ENDPOINT') || null; // §1.5: ENDPOINT = '' is treated as absent
+      await q(
+        'INSERT INTO mz_internal.mz_aws_connections VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+        [
+          item.id,
+          endpoint,
+          o.text('REGION') ?? null,
+          akText,
+          akSecret,
+          o.refId('SECRET ACCESS KEY') ?? null,
+          stText,
+          stSecret,
+          arn,
+          o.text('ASSUME ROLE SESSION NAME') ?? null,
+          arn ? this.aws.connectionRoleArn : null,
+          arn ? awsExternalId(this.aws, item.id) : null,
+          arn ? exampleTrustPolicy(this.aws, item.id) : null,
+        ],
+      );
+    }
+  }
+}
