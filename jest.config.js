@@ -5,6 +5,9 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!@materializeinc/sql-parser/)'],
+  // One shared Materialize stand-in per test run (MZ_STANDIN_URL / MZ_STANDIN_CONTROL_URL); skipped with MZ_TEST_URL.
+  globalSetup: '<rootDir>/test/standin/global-setup.ts',
+  globalTeardown: '<rootDir>/test/standin/global-teardown.ts',
 };
 module.exports = {
   projects: [
