@@ -3,8 +3,8 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!@materializeinc/sql-parser/)'],
+  transform: { '^.+\\.(t|j|cj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@materializeinc/sql-parser/|@electric-sql/pglite/)'],
   // One shared Materialize stand-in per test run (MZ_STANDIN_URL / MZ_STANDIN_CONTROL_URL); skipped with MZ_TEST_URL.
   globalSetup: '<rootDir>/test/standin/global-setup.ts',
   globalTeardown: '<rootDir>/test/standin/global-teardown.ts',
