@@ -37,5 +37,14 @@ export const awsPrivatelinkSpec: ConnectionSpec = {
         : [];
     }),
   ],
+  catalogType: 'aws-privatelink',
+  catalogOutputs: [
+    {
+      output: 'principal',
+      relation: 'mz_catalog.mz_aws_privatelink_connections',
+      column: 'principal',
+      doc: 'The AWS principal to allow on the VPC endpoint service.',
+    },
+  ],
   optionsAlterable: true,
 };

@@ -73,5 +73,27 @@ export const awsSpec: ConnectionSpec = {
       return [];
     }),
   ],
+  catalogType: 'aws',
+  catalogOutputs: [
+    {
+      output: 'externalId',
+      relation: 'mz_internal.mz_aws_connections',
+      column: 'external_id',
+      doc: 'The external ID Materialize passes when assuming the role; the role trust policy must require it.',
+    },
+    {
+      output: 'principal',
+      relation: 'mz_internal.mz_aws_connections',
+      column: 'principal',
+      doc: "Materialize's IAM principal that assumes the role.",
+    },
+    {
+      output: 'exampleTrustPolicy',
+      relation: 'mz_internal.mz_aws_connections',
+      column: 'example_trust_policy',
+      json: true,
+      doc: 'A trust policy that lets only this connection assume the role.',
+    },
+  ],
   optionsAlterable: true,
 };

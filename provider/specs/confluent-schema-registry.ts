@@ -38,5 +38,7 @@ export const confluentSchemaRegistrySpec: ConnectionSpec = {
     requires('password', ['username'], 'PASSWORD is only used together with USER: set username, or remove password'),
     oneTunnelOnly,
   ],
+  catalogType: 'confluent-schema-registry',
+  catalogOutputs: [],
   optionsAlterable: true,
 };

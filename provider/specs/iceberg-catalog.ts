@@ -52,5 +52,7 @@ export const icebergCatalogSpec: ConnectionSpec = {
         : [{ property: 'credential', reason: 'ICEBERG rest connections require a CREDENTIAL' }];
     }),
   ],
+  catalogType: 'iceberg-catalog',
+  catalogOutputs: [],
   optionsAlterable: false,
 };

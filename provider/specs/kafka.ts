@@ -128,5 +128,14 @@ export const kafkaSpec: ConnectionSpec = {
       protocolFit,
     ),
   ],
+  catalogType: 'kafka',
+  catalogOutputs: [
+    {
+      output: 'effectiveProgressTopic',
+      relation: 'mz_catalog.mz_kafka_connections',
+      column: 'sink_progress_topic',
+      doc: 'The progress topic sinks use: PROGRESS TOPIC or the default Materialize derives.',
+    },
+  ],
   optionsAlterable: true,
 };

@@ -61,5 +61,7 @@ export const mysqlSpec: ConnectionSpec = {
         : [],
     ),
   ],
+  catalogType: 'mysql',
+  catalogOutputs: [],
   optionsAlterable: true,
 };

@@ -33,5 +33,7 @@ export const postgresSpec: ConnectionSpec = {
   required: [required('database', 'DATABASE'), required('host', 'HOST'), required('user', 'USER')],
   exclusiveGroups: [],
   rules: [together('sslKey', 'sslCertificate', 'both SSL KEY and SSL CERTIFICATE are required'), oneTunnelOnly],
+  catalogType: 'postgres',
+  catalogOutputs: [],
   optionsAlterable: true,
 };

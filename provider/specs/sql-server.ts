@@ -50,5 +50,7 @@ export const sqlServerSpec: ConnectionSpec = {
         : [],
     ),
   ],
+  catalogType: 'sql-server',
+  catalogOutputs: [],
   optionsAlterable: false,
 };

@@ -14,5 +14,20 @@ export const sshTunnelSpec: ConnectionSpec = {
   required: [required('host', 'HOST'), required('user', 'USER')],
   exclusiveGroups: [],
   rules: [],
+  catalogType: 'ssh-tunnel',
+  catalogOutputs: [
+    {
+      output: 'publicKey1',
+      relation: 'mz_catalog.mz_ssh_tunnel_connections',
+      column: 'public_key_1',
+      doc: "Materialize's first public key; install it in the bastion's authorized_keys.",
+    },
+    {
+      output: 'publicKey2',
+      relation: 'mz_catalog.mz_ssh_tunnel_connections',
+      column: 'public_key_2',
+      doc: "Materialize's second public key; install it too, so keys can rotate without downtime.",
+    },
+  ],
   optionsAlterable: true,
 };

@@ -71,6 +71,16 @@ export interface ExclusiveGroup {
   readonly alterSetDropsSiblings: boolean;
 }
 
+/** A computed output read from a per-type catalog relation, joined on the connection id (§5.4). */
+export interface CatalogOutput {
+  readonly output: string;
+  readonly relation: string;
+  readonly column: string;
+  /** A jsonb column, read as its JSON text. */
+  readonly json?: boolean;
+  readonly doc: string;
+}
+
 export interface ConnectionSpec {
   readonly kind: ConnectionKind;
   /** The type as written after `TO` in CREATE CONNECTION. */
@@ -88,4 +98,7 @@ export interface ConnectionSpec {
    * §3.2 step 4): any option change then replaces the connection.
    */
   readonly optionsAlterable: boolean;
+  /** `mz_connections.type` for this kind. */
+  readonly catalogType: string;
+  readonly catalogOutputs: readonly CatalogOutput[];
 }

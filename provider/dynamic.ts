@@ -1,0 +1,18 @@
+// The entry point the SDK's thin shim requires at call time inside the provider process:
+// `require('pulumi-materialize-connections/provider').dynamicProvider('kafka')`.
+import { connectionAdapter, secretAdapter } from './lifecycle/adapters';
+import { lifecycle, type DynamicImpl } from './lifecycle/resource';
+import type { ConnectionKind } from './specs';
+
+export type ResourceKind = ConnectionKind | 'secret';
+
+const impls = new Map<ResourceKind, DynamicImpl>();
+
+export function dynamicProvider(kind: ResourceKind): DynamicImpl {
+  let impl = impls.get(kind);
+  if (!impl) {
+    impl = lifecycle(kind === 'secret' ? secretAdapter : connectionAdapter(kind));
+    impls.set(kind, impl);
+  }
+  return impl;
+}

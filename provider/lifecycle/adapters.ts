@@ -1,0 +1,106 @@
+// What differs between a connection (of any kind, from its spec) and a secret, behind one interface
+// the generic lifecycle works with.
+import { COMMON_ARGS, type SecretArgs } from '../args';
+import { alterConnectionSql } from '../alter';
+import { normalizeConnectionArgs, withLocationDefaults } from '../normalize';
+import { postCreateSql, type AlterPlan, type ObjectType } from '../objects';
+import { parseShowCreateConnection } from '../read/show-create';
+import { createConnectionSql } from '../render';
+import { alterSecretSql, createSecretSql } from '../secret';
+import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
+import { qualifiedName, resolveLocation } from '../sql/quote';
+import { validateConnection, validateSecret } from '../validate';
+import { humanizeCreateSql, readConnectionRow, readSecretRow, type CatalogRow, type Lookup } from './catalog';
+import type { Session } from './pool';
+
+export interface ObjectAdapter {
+  readonly objectType: ObjectType;
+  /** A short label for messages, e.g. "KAFKA connection". */
+  readonly label: string;
+  /** The input keys that are SQL arguments (options and common arguments). */
+  readonly argKeys: readonly string[];
+  /** The output holding the catalog id. */
+  readonly idOutput: string;
+  validate(news: Args): Failure[];
+  normalize(args: Args): Record<string, unknown>;
+  createStatements(args: Args): string[];
+  alterPlan(olds: Args, news: Args): AlterPlan;
+  /** Statements as shown to people: secret values masked. */
+  display(statement: string): string;
+  readRow(s: Session, lookup: Lookup): Promise<CatalogRow | undefined>;
+  /** The arguments the catalog says the object has, in canonical form; `previous` fills what the catalog can't tell. */
+  argsFromRow(row: CatalogRow, previous: Args): Record<string, unknown>;
+  computedOutputs(row: CatalogRow): Record<string, unknown>;
+  /** Values that must never appear in a message. */
+  secretValues(inputs: Args): string[];
+}
+
+const SECRET_VALUE = /decode\('[A-Za-z0-9+/=]*', 'base64'\)/g;
+
+function commonFromRow(row: CatalogRow, previous: Args): Record<string, unknown> {
+  return {
+    name: row.name,
+    schemaName: row.schemaName,
+    databaseName: row.databaseName,
+    ...(row.comment !== null ? { comment: row.comment } : {}),
+    // Ownership is only managed when asked for; otherwise the owner is an output, not drift.
+    ...(previous.ownerRole !== undefined && previous.ownerRole !== null ? { ownerRole: row.owner } : {}),
+  };
+}
+
+export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
+  const spec = specFor(kind);
+  return {
+    objectType: 'connection',
+    label: `${spec.sqlType} connection`,
+    argKeys: [...COMMON_ARGS, ...spec.options.map((o) => o.arg)],
+    idOutput: 'connectionId',
+    validate: (news) => validateConnection(kind, news),
+    normalize: (args) => normalizeConnectionArgs(spec, args),
+    createStatements: (args) => [createConnectionSql(kind, args), ...postCreateSql('connection', args as never)],
+    alterPlan: (olds, news) => alterConnectionSql(kind, olds, news),
+    display: (statement) => statement,
+    readRow: (s, lookup) => readConnectionRow(s, spec, lookup),
+    argsFromRow(row, previous) {
+      const parsed = parseShowCreateConnection(row.createSql ?? '', row);
+      if (parsed.kind !== kind)
+        throw new Error(`${qualifiedName(row)} is a ${parsed.kind} connection in Materialize, not ${kind}`);
+      return normalizeConnectionArgs(spec, {
+        ...parsed.options,
+        ...commonFromRow(row, previous),
+        ...(previous.validate !== undefined ? { validate: previous.validate } : {}),
+      });
+    },
+    computedOutputs: (row) => ({
+      connectionId: row.id,
+      qualifiedName: qualifiedName(row),
+      owner: row.owner,
+      createSql: humanizeCreateSql(row.createSql ?? ''),
+      ...row.details,
+    }),
+    secretValues: () => [],
+  };
+}
+
+export const secretAdapter: ObjectAdapter = {
+  objectType: 'secret',
+  label: 'secret',
+  argKeys: ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'value'],
+  idOutput: 'secretId',
+  validate: (news) => validateSecret(news),
+  normalize: (args) => {
+    const out = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null));
+    return { ...out, ...withLocationDefaults(resolveLocation(out as never)) };
+  },
+  createStatements: (args) => [createSecretSql(args as unknown as SecretArgs), ...postCreateSql('secret', args as never)],
+  alterPlan: (olds, news) => alterSecretSql(olds as unknown as SecretArgs, news as unknown as SecretArgs),
+  display: (statement) => statement.replace(SECRET_VALUE, "'********'"),
+  readRow: (s, lookup) => readSecretRow(s, lookup),
+  // Secret values can never be read back (§4.1): the value is what this program last set.
+  argsFromRow: (row, previous) => ({
+    ...commonFromRow(row, previous),
+    ...(previous.value !== undefined ? { value: previous.value } : {}),
+  }),
+  computedOutputs: (row) => ({ secretId: row.id, qualifiedName: qualifiedName(row), owner: row.owner }),
+  secretValues: (inputs) => (typeof inputs.value === 'string' ? [inputs.value] : []),
+};

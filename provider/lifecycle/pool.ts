@@ -1,0 +1,74 @@
+// One pooled `pg` client per Materialize endpoint per provider process: every resource of a
+// `pulumi up` against the same environment shares it, so connections are opened once, not per step.
+import { createHash } from 'crypto';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { ResolvedEndpoint } from './endpoint';
+
+const pools = new Map<string, Pool>();
+const APPLICATION_NAME = 'pulumi-materialize-connections';
+export const POOL_SIZE = 8;
+
+function key(e: ResolvedEndpoint): string {
+  const pw = e.password === undefined ? '' : createHash('sha256').update(e.password).digest('hex');
+  return [e.host, e.port, e.username, e.database, e.sslmode, pw].join('\u0000');
+}
+
+function ssl(mode: string): boolean | { rejectUnauthorized: boolean } {
+  if (mode === 'disable') return false;
+  return { rejectUnauthorized: mode === 'verify-full' || mode === 'verify-ca' };
+}
+
+export function poolFor(e: ResolvedEndpoint): Pool {
+  const k = key(e);
+  let pool = pools.get(k);
+  if (!pool) {
+    pool = new Pool({
+      host: e.host,
+      port: e.port,
+      user: e.username,
+      password: e.password,
+      database: e.database,
+      ssl: ssl(e.sslmode),
+      application_name: APPLICATION_NAME,
+      connectionTimeoutMillis: e.connectTimeout * 1000,
+      max: POOL_SIZE,
+      idleTimeoutMillis: 30_000,
+      allowExitOnIdle: true,
+    });
+    // An idle client that the server drops must not crash the provider process.
+    pool.on('error', () => undefined);
+    pools.set(k, pool);
+  }
+  return pool;
+}
+
+/** A session for one resource operation; statements run one per round trip, outside any transaction. */
+export interface Session {
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+}
+
+export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
+  const client: PoolClient = await poolFor(e).connect();
+  let broken: Error | undefined;
+  try {
+    return await fn({
+      query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
+        try {
+          return (await client.query<R>(sql, params)).rows;
+        } catch (err) {
+          // A lost connection is not reused; a SQL error leaves the session healthy.
+          if (!(err as { code?: string }).code) broken = err as Error;
+          throw err;
+        }
+      },
+    });
+  } finally {
+    client.release(broken);
+  }
+}
+
+export async function closeAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.end()));
+}

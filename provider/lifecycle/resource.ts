@@ -1,0 +1,254 @@
+// The one lifecycle every managed object goes through (check, diff, create, read, update, delete),
+// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT), update 2,
+// read 1, delete 1, check and diff 0.
+import type { Args, Failure } from '../specs';
+import { containsUnknown, UNKNOWN } from '../unknown';
+import { dropSql } from '../objects';
+import { qualifiedName, resolveLocation } from '../sql/quote';
+import type { ObjectAdapter } from './adapters';
+import { configureFromStack, endpointIdentity, endpointProblems, resolveEndpoint, type Endpoint } from './endpoint';
+import { materializeError, MaterializeError, scrub } from './errors';
+import { withSession, type Session } from './pool';
+
+/** Inputs the lifecycle reads itself; they are never SQL. */
+export const LIFECYCLE_KEYS = ['endpoint', 'dropCascade', 'adoptExisting'] as const;
+export const PLANNED_SQL = 'plannedSql';
+const PLACEHOLDER = '<computed>';
+
+type Props = Record<string, unknown>;
+
+export interface DynamicImpl {
+  configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
+  check(olds: Props, news: Props): Promise<{ inputs?: Props; failures?: Failure[] }>;
+  diff(id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: Props): Promise<{ id: string; outs: Props }>;
+  read(id: string, props: Props): Promise<{ id?: string; props?: Props; inputs?: Props }>;
+  update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
+  delete(id: string, props: Props): Promise<void>;
+}
+
+function pick(o: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined && o[k] !== null).map((k) => [k, o[k]]));
+}
+
+/** Pulumi's struct encoding refuses undefined anywhere (pulumi-dynamic-providers.md §0 item 5). */
+export function sanitize<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sanitize) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, sanitize(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+function withPlaceholders(value: unknown): unknown {
+  if (value === UNKNOWN) return PLACEHOLDER;
+  if (Array.isArray(value)) return value.map(withPlaceholders);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v)]));
+  return value;
+}
+
+function lifecycleFailures(news: Props): Failure[] {
+  const failures = endpointProblems(news.endpoint === UNKNOWN ? undefined : news.endpoint).map((reason) => ({
+    property: 'endpoint',
+    reason,
+  }));
+  for (const key of ['dropCascade', 'adoptExisting'])
+    if (news[key] !== undefined && news[key] !== null && news[key] !== UNKNOWN && typeof news[key] !== 'boolean')
+      failures.push({ property: key, reason: `${key} must be true or false` });
+  return failures;
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  return /already exists/.test((err as Error)?.message ?? '');
+}
+
+function isDependency(err: unknown): boolean {
+  return /still depended upon by/.test((err as Error)?.message ?? '');
+}
+
+export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
+  const sqlArgs = (props: Props): Props => pick(props, adapter.argKeys);
+  const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_KEYS);
+  const endpointOf = (props: Props) => resolveEndpoint(props.endpoint as Endpoint | undefined);
+  const secretsOf = (props: Props): string[] => {
+    const password = (props.endpoint as Endpoint | undefined)?.password;
+    return [...adapter.secretValues(props), ...(password ? [password] : [])];
+  };
+
+  async function run(s: Session, statement: string, props: Props): Promise<void> {
+    try {
+      await s.query(statement);
+    } catch (err) {
+      throw materializeError(err, `${adapter.display(statement)}`, secretsOf(props));
+    }
+  }
+
+  async function readBack(s: Session, props: Props, lookup: Parameters<ObjectAdapter['readRow']>[1]) {
+    try {
+      return await adapter.readRow(s, lookup);
+    } catch (err) {
+      throw materializeError(err, `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`, secretsOf(props));
+    }
+  }
+
+  function outputs(inputs: Props, row: Parameters<ObjectAdapter['computedOutputs']>[0]): Props {
+    return sanitize({ ...inputs, ...adapter.computedOutputs(row) });
+  }
+
+  /** The statements this change will run, as people should see them in `pulumi preview`. */
+  function plannedSql(olds: Props, news: Props): string[] {
+    const after = withPlaceholders(sqlArgs(news)) as Args;
+    const creating = olds.name === undefined;
+    if (creating) return adapter.createStatements(after).map(adapter.display);
+    const plan = adapter.alterPlan(sqlArgs(olds), after);
+    if (plan.replaces.length === 0) return plan.statements.map(adapter.display);
+    const drop = dropSql(adapter.objectType, { ...resolveLocation(sqlArgs(olds) as never), dropCascade: news.dropCascade === true });
+    const create = adapter.createStatements(after).map(adapter.display);
+    return after.name === olds.name ? [drop, ...create] : [...create, drop];
+  }
+
+  return {
+    async configure(req) {
+      configureFromStack(req);
+    },
+
+    async check(olds, news) {
+      const failures = [...adapter.validate(news), ...lifecycleFailures(news)];
+      if (failures.length) return { inputs: news, failures };
+      const inputs: Props = { ...news, ...adapter.normalize(sqlArgs(news)) };
+      inputs[PLANNED_SQL] = plannedSql(olds, inputs);
+      return { inputs: sanitize(inputs) };
+    },
+
+    async diff(_id, olds, news) {
+      const oldArgs = adapter.normalize(sqlArgs(olds));
+      const newArgs = sqlArgs(news);
+      const replaces: string[] = [];
+      let changes = false;
+      if (containsUnknown(news.endpoint) || endpointIdentity(endpointOf(olds)) !== endpointIdentity(endpointOf(news)))
+        replaces.push('endpoint');
+      if (containsUnknown(newArgs)) {
+        // Preview: a placeholder in a replace-forcing property is a replacement, anywhere else an update.
+        const known = Object.fromEntries(Object.entries(newArgs).filter(([, v]) => !containsUnknown(v)));
+        const unknownKeys = Object.keys(newArgs).filter((k) => !(k in known));
+        const probe = adapter.alterPlan(oldArgs, { ...known, ...Object.fromEntries(unknownKeys.map((k) => [k, `${PLACEHOLDER}-${k}`])) });
+        replaces.push(...probe.replaces.filter((k) => k !== 'schemaName' && k !== 'databaseName'));
+        for (const k of ['databaseName', 'schemaName']) if (unknownKeys.includes(k) || probe.replaces.includes(k)) replaces.push(k);
+        changes = true;
+      } else {
+        const plan = adapter.alterPlan(oldArgs, newArgs);
+        replaces.push(...plan.replaces);
+        changes = plan.statements.length > 0;
+      }
+      const lifecycleChanged = JSON.stringify(lifecycleArgs(olds)) !== JSON.stringify(lifecycleArgs(news)) || olds.validate !== news.validate;
+      changes = changes || replaces.length > 0 || lifecycleChanged;
+      const sameName =
+        !replaces.includes('endpoint') &&
+        (containsUnknown([news.name, news.schemaName, news.databaseName]) ||
+          qualifiedName(resolveLocation(oldArgs as never)) === qualifiedName(resolveLocation(newArgs as never)));
+      return { changes, replaces: [...new Set(replaces)], deleteBeforeReplace: replaces.length > 0 && sameName };
+    },
+
+    async create(inputs) {
+      const args = sqlArgs(inputs);
+      const location = resolveLocation(args as never);
+      return withSession(endpointOf(inputs), async (s) => {
+        let row = inputs.adoptExisting === true ? await readBack(s, inputs, { location }) : undefined;
+        if (row) {
+          // Adoption: converge the existing object to the inputs.
+          const plan = adapter.alterPlan(adapter.argsFromRow(row, args), args);
+          if (plan.replaces.length)
+            throw new MaterializeError(
+              `cannot adopt ${adapter.label} ${qualifiedName(location)}: ${plan.replaces.join(', ')} differ from the inputs and Materialize cannot change them in place; drop it or align the inputs`,
+            );
+          for (const statement of plan.statements) await run(s, statement, inputs);
+        } else {
+          const [create, ...after] = adapter.createStatements(args);
+          try {
+            await s.query(create);
+          } catch (err) {
+            if (isAlreadyExists(err))
+              throw materializeError(
+                err,
+                `${adapter.label} ${qualifiedName(location)} already exists and is not managed by this stack; set adoptExisting: true to take it over, or choose another name`,
+                secretsOf(inputs),
+              );
+            throw materializeError(err, `creating ${adapter.label} ${qualifiedName(location)}`, secretsOf(inputs));
+          }
+          try {
+            for (const statement of after) await run(s, statement, inputs);
+          } catch (err) {
+            // Never leave an untracked object: undo the CREATE, or hand Pulumi the partial object.
+            try {
+              await s.query(dropSql(adapter.objectType, location));
+            } catch {
+              const partial = await adapter.readRow(s, { location }).catch(() => undefined);
+              if (partial)
+                throw Object.assign(err as Error, {
+                  id: partial.id,
+                  properties: sanitize({ ...inputs, ...adapter.computedOutputs(partial) }),
+                  reasons: [(err as Error).message],
+                });
+            }
+            throw err;
+          }
+        }
+        row = await readBack(s, inputs, { location });
+        if (!row) throw new MaterializeError(`${adapter.label} ${qualifiedName(location)} was created but cannot be found in the catalog`);
+        return { id: row.id, outs: outputs(inputs, row) };
+      });
+    },
+
+    async read(id, props) {
+      return withSession(endpointOf(props), async (s) => {
+        const row = await readBack(s, props, { id });
+        if (!row) return {};
+        const args = adapter.argsFromRow(row, sqlArgs(props));
+        const inputs = sanitize({ ...lifecycleArgs(props), ...args });
+        return { id: row.id, props: outputs({ ...inputs, [PLANNED_SQL]: props[PLANNED_SQL] }, row), inputs };
+      });
+    },
+
+    async update(id, olds, news) {
+      const plan = adapter.alterPlan(adapter.normalize(sqlArgs(olds)), sqlArgs(news));
+      if (plan.replaces.length)
+        throw new MaterializeError(`internal error: update asked for a change that needs replacement (${plan.replaces.join(', ')})`);
+      if (plan.statements.length === 0) {
+        const computed = Object.fromEntries(Object.entries(olds).filter(([k]) => !(k in news) && !adapter.argKeys.includes(k) && k !== PLANNED_SQL));
+        return { outs: sanitize({ ...computed, ...news }) };
+      }
+      return withSession(endpointOf(news), async (s) => {
+        for (const statement of plan.statements) await run(s, statement, news);
+        const row = await readBack(s, news, { id });
+        if (!row) throw new MaterializeError(`${adapter.label} ${qualifiedName(resolveLocation(news as never))} disappeared during the update`);
+        return { outs: outputs(news, row) };
+      });
+    },
+
+    async delete(_id, props) {
+      const location = resolveLocation(sqlArgs(props) as never);
+      const statement = dropSql(adapter.objectType, { ...location, dropCascade: props.dropCascade === true });
+      await withSession(endpointOf(props), async (s) => {
+        try {
+          await s.query(statement);
+        } catch (err) {
+          if (isDependency(err))
+            throw new MaterializeError(
+              scrub(
+                `cannot delete ${adapter.label} ${qualifiedName(location)}: ${(err as Error).message}. ` +
+                  'Remove or re-point the dependent objects first, or set dropCascade: true on this resource to drop them with it (DROP ... CASCADE).',
+                secretsOf(props),
+              ),
+              (err as { code?: string }).code,
+            );
+          throw materializeError(err, statement, secretsOf(props));
+        }
+      });
+    },
+  };
+}
