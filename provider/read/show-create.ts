@@ -497,7 +497,7 @@ export function parseShowCreateSecret(
   const location = readLocation(r, defaults);
   r.expectWord('AS', 'AS <value>');
   if (r.peek().type === 'eof' || r.isPunct(';')) r.fail('expected the secret value after AS');
-  while (r.peek().type !== 'eof' && !(r.isPunct(';') && r.peek(1).type === 'eof')) {
+  while (r.peek().type !== 'eof' && !r.isPunct(';')) {
     const t = r.next();
     if (t.type === 'punct' && (t.value === '(' || t.value === '[')) r.skipBalanced(t);
     else if (t.type === 'punct' && (t.value === ')' || t.value === ']')) r.fail(`unbalanced "${t.value}"`, t);

@@ -11,7 +11,7 @@ import { quoteLiteral, resolveLocation } from '../../../provider/sql/quote';
 import { assertMaterializeStatement } from '../../support/mz-parser';
 import { argsArbitrary, expectedOptions, hostileText } from './arbitraries';
 
-const NUM_RUNS = 200;
+const NUM_RUNS = Number(process.env.READ_NUM_RUNS ?? 200);
 
 /** Words left quoted by the minimal style: reserved words and the grammar words around names and values. */
 const KEEP_QUOTED = new Set([
