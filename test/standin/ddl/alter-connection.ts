@@ -86,10 +86,13 @@ export async function alterConnection(ctx: ExecContext, st: AlterStmt): Promise<
   const removed = new Set([...sets.map((s) => s.name), ...drops]);
   if (type === 'KAFKA' && sets.some((s) => KAFKA_BROKER_GROUP.includes(s.name)))
     KAFKA_BROKER_GROUP.forEach((n) => removed.add(n));
+  // The merged list comes back sorted by option name: connection-alter.td shows `SET (broker = 'abcd')` on
+  // (BROKER, SECURITY PROTOCOL) keeping BROKER first, which "retain + append" (§3.2) would not. A sorted
+  // (BTreeMap-keyed) merge explains every output seen (§10); the exact order is [unverified] beyond that.
   const merged: ConnOption[] = [
     ...cloneOptions(item.options ?? []).filter((o) => !removed.has(o.name)),
     ...cloneOptions(sets),
-  ];
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let planned: ConnOption[];
   try {
     planned = planConnectionOptions(cat, session, type, merged);
