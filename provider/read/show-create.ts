@@ -295,8 +295,9 @@ function readPrivatelink(r: Reader, keyword: string, allowed: readonly string[])
     seen.add(name);
     r.eatPunct('=');
     const sub = PRIVATELINK_SUBOPTIONS[name];
-    if (sub.type === 'port') pl.port = readInteger(r, `${keyword} ${name}`, 0, 65535);
-    else pl.availabilityZone = readText(r, `${keyword} ${name}`);
+    const value =
+      sub.type === 'port' ? readInteger(r, `${keyword} ${name}`, 0, 65535) : readText(r, `${keyword} ${name}`);
+    Object.assign(pl, { [sub.key]: value });
   } while (r.eatPunct(','));
   r.expectPunct(')', `"," or ")" in ${keyword} (...)`);
   return pl;
