@@ -133,5 +133,8 @@ export interface SecretArgs extends ObjectCommonArgs {
 /** Arguments every connection and secret takes besides its options. */
 export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'validate'] as const;
 
-/** Arguments the resource lifecycle consumes (where Materialize is, how to delete, adoption); no SQL option. */
-export const LIFECYCLE_ARGS = ['endpoint', 'dropCascade', 'adoptExisting'] as const;
+/**
+ * Arguments the resource lifecycle consumes (which Materialize, how to delete, adoption); no SQL option.
+ * Where Materialize is goes in `materialize`, because `endpoint` is the AWS connection's ENDPOINT option.
+ */
+export const LIFECYCLE_ARGS = ['materialize', 'dropCascade', 'adoptExisting'] as const;

@@ -12,7 +12,7 @@ export { UNKNOWN, containsUnknown } from './unknown';
 export * from './args';
 export { dynamicProvider, type ResourceKind } from './dynamic';
 export type { DynamicImpl } from './lifecycle/resource';
-export type { Endpoint } from './lifecycle/endpoint';
+export type { MaterializeEndpoint } from './lifecycle/endpoint';
 export { MaterializeError } from './lifecycle/errors';
 export { normalizeConnectionArgs } from './normalize';
 export { parseShowCreateConnection, parseShowCreateSecret } from './read/show-create';

@@ -92,7 +92,10 @@ export const secretAdapter: ObjectAdapter = {
     const out = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null));
     return { ...out, ...withLocationDefaults(resolveLocation(out as never)) };
   },
-  createStatements: (args) => [createSecretSql(args as unknown as SecretArgs), ...postCreateSql('secret', args as never)],
+  createStatements: (args) => [
+    createSecretSql(args as unknown as SecretArgs),
+    ...postCreateSql('secret', args as never),
+  ],
   alterPlan: (olds, news) => alterSecretSql(olds as unknown as SecretArgs, news as unknown as SecretArgs),
   display: (statement) => statement.replace(SECRET_VALUE, "'********'"),
   readRow: (s, lookup) => readSecretRow(s, lookup),

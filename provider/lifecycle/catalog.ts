@@ -57,7 +57,10 @@ export function connectionQuery(spec: ConnectionSpec, lookup: Lookup): { sql: st
 
 export function secretQuery(lookup: Lookup): { sql: string; params: string[] } {
   const w = where(lookup);
-  return { sql: [`SELECT ${IDENTITY}`, 'FROM mz_catalog.mz_secrets o', IDENTITY_JOINS, w.clause].join('\n'), params: w.params };
+  return {
+    sql: [`SELECT ${IDENTITY}`, 'FROM mz_catalog.mz_secrets o', IDENTITY_JOINS, w.clause].join('\n'),
+    params: w.params,
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -73,7 +76,11 @@ function identity(row: Row): Omit<CatalogRow, 'details'> {
   };
 }
 
-export async function readConnectionRow(s: Session, spec: ConnectionSpec, lookup: Lookup): Promise<CatalogRow | undefined> {
+export async function readConnectionRow(
+  s: Session,
+  spec: ConnectionSpec,
+  lookup: Lookup,
+): Promise<CatalogRow | undefined> {
   const q = connectionQuery(spec, lookup);
   const [row] = await s.query(q.sql, q.params);
   if (!row) return undefined;
@@ -95,5 +102,8 @@ export async function readSecretRow(s: Session, lookup: Lookup): Promise<Catalog
 
 /** create_sql with internal references `[u1 AS "db"."schema"."name"]` written by name, as SHOW CREATE shows them. */
 export function humanizeCreateSql(createSql: string): string {
-  return createSql.replace(/\[[a-z]+\d+ AS ((?:"(?:[^"]|"")*"|[^\]\s.]+)(?:\.(?:"(?:[^"]|"")*"|[^\]\s.]+)){0,2})\]/g, '$1');
+  return createSql.replace(
+    /\[[a-z]+\d+ AS ((?:"(?:[^"]|"")*"|[^\]\s.]+)(?:\.(?:"(?:[^"]|"")*"|[^\]\s.]+)){0,2})\]/g,
+    '$1',
+  );
 }

@@ -1,9 +1,9 @@
-// Where Materialize is. Precedence: a resource's own `endpoint` input, then the stack config the engine
+// Where Materialize is. Precedence: a resource's own `materialize` input, then the stack config the engine
 // passes to `configure` (`materialize:host`, ... the keys of the official provider), then MZ_* environment
 // variables, then defaults.
 
 /** Connection settings for one Materialize environment. */
-export interface Endpoint {
+export interface MaterializeEndpoint {
   host?: string;
   port?: number;
   username?: string;
@@ -15,12 +15,12 @@ export interface Endpoint {
   connectTimeout?: number;
 }
 
-export type ResolvedEndpoint = Required<Omit<Endpoint, 'password'>> & { password?: string };
+export type ResolvedEndpoint = Required<Omit<MaterializeEndpoint, 'password'>> & { password?: string };
 
 const CONFIG_KEYS = ['host', 'port', 'username', 'password', 'database', 'sslmode'] as const;
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
 
-let stackConfig: Endpoint = {};
+let stackConfig: MaterializeEndpoint = {};
 
 interface ConfigureRequest {
   config: { get(key: string): string | undefined };
@@ -33,14 +33,14 @@ export function configureFromStack(req: ConfigureRequest): void {
     const value = req.config.get(`materialize:${key}`);
     if (value !== undefined && value !== '') found[key] = value;
   }
-  stackConfig = { ...found, port: found.port === undefined ? undefined : Number(found.port) } as Endpoint;
+  stackConfig = { ...found, port: found.port === undefined ? undefined : Number(found.port) } as MaterializeEndpoint;
 }
 
 export function resetStackConfig(): void {
   stackConfig = {};
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): Endpoint {
+function fromEnv(env: NodeJS.ProcessEnv): MaterializeEndpoint {
   const port = env.MZ_PORT;
   return {
     host: env.MZ_HOST || undefined,
@@ -56,8 +56,12 @@ function isLocal(host: string): boolean {
   return host === 'localhost' || host === '127.0.0.1' || host === '::1';
 }
 
-export function resolveEndpoint(own: Endpoint | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedEndpoint {
-  const pick = <K extends keyof Endpoint>(key: K): Endpoint[K] => own?.[key] ?? stackConfig[key] ?? fromEnv(env)[key];
+export function resolveEndpoint(
+  own: MaterializeEndpoint | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedEndpoint {
+  const pick = <K extends keyof MaterializeEndpoint>(key: K): MaterializeEndpoint[K] =>
+    own?.[key] ?? stackConfig[key] ?? fromEnv(env)[key];
   const host = pick('host') ?? 'localhost';
   return {
     host,
@@ -75,16 +79,16 @@ export function resolveEndpoint(own: Endpoint | undefined, env: NodeJS.ProcessEn
 export function endpointProblems(endpoint: unknown): string[] {
   if (endpoint === undefined || endpoint === null) return [];
   if (typeof endpoint !== 'object' || Array.isArray(endpoint))
-    return ['endpoint must be an object: { host?, port?, username?, password?, database?, sslmode? }'];
+    return ['materialize must be an object: { host?, port?, username?, password?, database?, sslmode? }'];
   const e = endpoint as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(e))
     if (![...CONFIG_KEYS, 'connectTimeout'].includes(key))
-      problems.push(`endpoint.${key} is not a setting (known: ${[...CONFIG_KEYS, 'connectTimeout'].join(', ')})`);
+      problems.push(`materialize.${key} is not a setting (known: ${[...CONFIG_KEYS, 'connectTimeout'].join(', ')})`);
   if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 1 && (e.port as number) <= 65535))
-    problems.push('endpoint.port must be an integer from 1 to 65535');
+    problems.push('materialize.port must be an integer from 1 to 65535');
   if (e.sslmode !== undefined && !SSL_MODES.includes(e.sslmode as string))
-    problems.push(`endpoint.sslmode must be one of ${SSL_MODES.join(', ')}`);
+    problems.push(`materialize.sslmode must be one of ${SSL_MODES.join(', ')}`);
   return problems;
 }
 

@@ -5,13 +5,20 @@ import type { Args, Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
 import { qualifiedName, resolveLocation } from '../sql/quote';
+import { LIFECYCLE_ARGS } from '../args';
 import type { ObjectAdapter } from './adapters';
-import { configureFromStack, endpointIdentity, endpointProblems, resolveEndpoint, type Endpoint } from './endpoint';
+import {
+  configureFromStack,
+  endpointIdentity,
+  endpointProblems,
+  resolveEndpoint,
+  type MaterializeEndpoint,
+} from './endpoint';
 import { materializeError, MaterializeError, scrub } from './errors';
 import { withSession, type Session } from './pool';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
-export const LIFECYCLE_KEYS = ['endpoint', 'dropCascade', 'adoptExisting'] as const;
+export { LIFECYCLE_ARGS as LIFECYCLE_KEYS } from '../args';
 export const PLANNED_SQL = 'plannedSql';
 const PLACEHOLDER = '<computed>';
 
@@ -20,7 +27,11 @@ type Props = Record<string, unknown>;
 export interface DynamicImpl {
   configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
   check(olds: Props, news: Props): Promise<{ inputs?: Props; failures?: Failure[] }>;
-  diff(id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  diff(
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
   create(inputs: Props): Promise<{ id: string; outs: Props }>;
   read(id: string, props: Props): Promise<{ id?: string; props?: Props; inputs?: Props }>;
   update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
@@ -53,8 +64,8 @@ function withPlaceholders(value: unknown): unknown {
 }
 
 function lifecycleFailures(news: Props): Failure[] {
-  const failures = endpointProblems(news.endpoint === UNKNOWN ? undefined : news.endpoint).map((reason) => ({
-    property: 'endpoint',
+  const failures = endpointProblems(news.materialize === UNKNOWN ? undefined : news.materialize).map((reason) => ({
+    property: 'materialize',
     reason,
   }));
   for (const key of ['dropCascade', 'adoptExisting'])
@@ -73,10 +84,10 @@ function isDependency(err: unknown): boolean {
 
 export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
   const sqlArgs = (props: Props): Props => pick(props, adapter.argKeys);
-  const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_KEYS);
-  const endpointOf = (props: Props) => resolveEndpoint(props.endpoint as Endpoint | undefined);
+  const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_ARGS);
+  const endpointOf = (props: Props) => resolveEndpoint(props.materialize as MaterializeEndpoint | undefined);
   const secretsOf = (props: Props): string[] => {
-    const password = (props.endpoint as Endpoint | undefined)?.password;
+    const password = (props.materialize as MaterializeEndpoint | undefined)?.password;
     return [...adapter.secretValues(props), ...(password ? [password] : [])];
   };
 
@@ -92,7 +103,11 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     try {
       return await adapter.readRow(s, lookup);
     } catch (err) {
-      throw materializeError(err, `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`, secretsOf(props));
+      throw materializeError(
+        err,
+        `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`,
+        secretsOf(props),
+      );
     }
   }
 
@@ -107,7 +122,10 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     if (creating) return adapter.createStatements(after).map(adapter.display);
     const plan = adapter.alterPlan(sqlArgs(olds), after);
     if (plan.replaces.length === 0) return plan.statements.map(adapter.display);
-    const drop = dropSql(adapter.objectType, { ...resolveLocation(sqlArgs(olds) as never), dropCascade: news.dropCascade === true });
+    const drop = dropSql(adapter.objectType, {
+      ...resolveLocation(sqlArgs(olds) as never),
+      dropCascade: news.dropCascade === true,
+    });
     const create = adapter.createStatements(after).map(adapter.display);
     return after.name === olds.name ? [drop, ...create] : [...create, drop];
   }
@@ -130,25 +148,33 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       const newArgs = sqlArgs(news);
       const replaces: string[] = [];
       let changes = false;
-      if (containsUnknown(news.endpoint) || endpointIdentity(endpointOf(olds)) !== endpointIdentity(endpointOf(news)))
-        replaces.push('endpoint');
+      if (
+        containsUnknown(news.materialize) ||
+        endpointIdentity(endpointOf(olds)) !== endpointIdentity(endpointOf(news))
+      )
+        replaces.push('materialize');
       if (containsUnknown(newArgs)) {
         // Preview: a placeholder in a replace-forcing property is a replacement, anywhere else an update.
         const known = Object.fromEntries(Object.entries(newArgs).filter(([, v]) => !containsUnknown(v)));
         const unknownKeys = Object.keys(newArgs).filter((k) => !(k in known));
-        const probe = adapter.alterPlan(oldArgs, { ...known, ...Object.fromEntries(unknownKeys.map((k) => [k, `${PLACEHOLDER}-${k}`])) });
+        const probe = adapter.alterPlan(oldArgs, {
+          ...known,
+          ...Object.fromEntries(unknownKeys.map((k) => [k, `${PLACEHOLDER}-${k}`])),
+        });
         replaces.push(...probe.replaces.filter((k) => k !== 'schemaName' && k !== 'databaseName'));
-        for (const k of ['databaseName', 'schemaName']) if (unknownKeys.includes(k) || probe.replaces.includes(k)) replaces.push(k);
+        for (const k of ['databaseName', 'schemaName'])
+          if (unknownKeys.includes(k) || probe.replaces.includes(k)) replaces.push(k);
         changes = true;
       } else {
         const plan = adapter.alterPlan(oldArgs, newArgs);
         replaces.push(...plan.replaces);
         changes = plan.statements.length > 0;
       }
-      const lifecycleChanged = JSON.stringify(lifecycleArgs(olds)) !== JSON.stringify(lifecycleArgs(news)) || olds.validate !== news.validate;
+      const lifecycleChanged =
+        JSON.stringify(lifecycleArgs(olds)) !== JSON.stringify(lifecycleArgs(news)) || olds.validate !== news.validate;
       changes = changes || replaces.length > 0 || lifecycleChanged;
       const sameName =
-        !replaces.includes('endpoint') &&
+        !replaces.includes('materialize') &&
         (containsUnknown([news.name, news.schemaName, news.databaseName]) ||
           qualifiedName(resolveLocation(oldArgs as never)) === qualifiedName(resolveLocation(newArgs as never)));
       return { changes, replaces: [...new Set(replaces)], deleteBeforeReplace: replaces.length > 0 && sameName };
@@ -199,7 +225,10 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           }
         }
         row = await readBack(s, inputs, { location });
-        if (!row) throw new MaterializeError(`${adapter.label} ${qualifiedName(location)} was created but cannot be found in the catalog`);
+        if (!row)
+          throw new MaterializeError(
+            `${adapter.label} ${qualifiedName(location)} was created but cannot be found in the catalog`,
+          );
         return { id: row.id, outs: outputs(inputs, row) };
       });
     },
@@ -217,15 +246,22 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     async update(id, olds, news) {
       const plan = adapter.alterPlan(adapter.normalize(sqlArgs(olds)), sqlArgs(news));
       if (plan.replaces.length)
-        throw new MaterializeError(`internal error: update asked for a change that needs replacement (${plan.replaces.join(', ')})`);
+        throw new MaterializeError(
+          `internal error: update asked for a change that needs replacement (${plan.replaces.join(', ')})`,
+        );
       if (plan.statements.length === 0) {
-        const computed = Object.fromEntries(Object.entries(olds).filter(([k]) => !(k in news) && !adapter.argKeys.includes(k) && k !== PLANNED_SQL));
+        const computed = Object.fromEntries(
+          Object.entries(olds).filter(([k]) => !(k in news) && !adapter.argKeys.includes(k) && k !== PLANNED_SQL),
+        );
         return { outs: sanitize({ ...computed, ...news }) };
       }
       return withSession(endpointOf(news), async (s) => {
         for (const statement of plan.statements) await run(s, statement, news);
         const row = await readBack(s, news, { id });
-        if (!row) throw new MaterializeError(`${adapter.label} ${qualifiedName(resolveLocation(news as never))} disappeared during the update`);
+        if (!row)
+          throw new MaterializeError(
+            `${adapter.label} ${qualifiedName(resolveLocation(news as never))} disappeared during the update`,
+          );
         return { outs: outputs(news, row) };
       });
     },

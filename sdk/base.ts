@@ -1,0 +1,121 @@
+// What every Materialize object resource shares: location, comment, owner, endpoint, the planned SQL,
+// and the conversion of resource references into plain `{ name, schemaName, databaseName }` inputs.
+import * as pulumi from '@pulumi/pulumi';
+import type { ObjectRef } from '../provider/args';
+import type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
+import { connectionSpecs, type ConnectionKind, type OptionSpec } from '../provider/specs';
+import { shimFor } from './shim';
+
+/** A reference to a Secret or connection: the resource itself, or where it is. */
+export type ObjectRefInput = MaterializeObject | pulumi.Input<ObjectRef>;
+
+/** Arguments every Materialize object takes. */
+export interface ObjectArgs {
+  /** The object's name in Materialize (any characters; always quoted). Changing it renames in place. */
+  name: pulumi.Input<string>;
+  /** The schema. Default `public`. Changing it replaces the object (Materialize has no SET SCHEMA). */
+  schemaName?: pulumi.Input<string>;
+  /** The database. Default `materialize`. Changing it replaces the object. */
+  databaseName?: pulumi.Input<string>;
+  /** COMMENT ON the object; removing it removes the comment. */
+  comment?: pulumi.Input<string>;
+  /** Make this role the owner (ALTER ... OWNER TO). When unset, ownership is not managed. */
+  ownerRole?: pulumi.Input<string>;
+  /**
+   * Which Materialize to talk to, for programs that manage several environments or regions. Unset
+   * settings fall back to the `materialize:*` stack config, then `MZ_*` environment variables. Stored as
+   * a secret. Changing host, port or database replaces the object (it lives elsewhere).
+   */
+  materialize?: pulumi.Input<MaterializeEndpoint>;
+  /** On delete, drop dependents too (DROP ... CASCADE). Default false: a delete with dependents fails and names them. */
+  dropCascade?: pulumi.Input<boolean>;
+  /**
+   * Take over an object that already exists under this name, converging it to these inputs, instead of
+   * failing with "already exists" (dynamic resources cannot be imported with `pulumi import`).
+   */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** The common base of Secret and every connection resource. */
+export abstract class MaterializeObject extends pulumi.dynamic.Resource {
+  /** The object's name. */
+  declare readonly name: pulumi.Output<string>;
+  /** The schema it lives in. */
+  declare readonly schemaName: pulumi.Output<string>;
+  /** The database it lives in. */
+  declare readonly databaseName: pulumi.Output<string>;
+  /** `"database"."schema"."name"`, quoted for SQL. */
+  declare readonly qualifiedName: pulumi.Output<string>;
+  /** The role that owns it. */
+  declare readonly owner: pulumi.Output<string>;
+  /** Its comment, if any. */
+  declare readonly comment: pulumi.Output<string | undefined>;
+  /** The SQL the last `pulumi up` planned for this object (secret values masked); `pulumi preview` shows the next. */
+  declare readonly plannedSql: pulumi.Output<string[]>;
+}
+
+const COMMON_OUTPUTS = ['qualifiedName', 'owner', 'plannedSql'];
+
+/** A resource reference as the plain data the provider takes; the Output carries the dependency. */
+export function toRef(value: unknown): unknown {
+  if (value instanceof MaterializeObject)
+    return pulumi
+      .all([value.name, value.schemaName, value.databaseName])
+      .apply(([name, schemaName, databaseName]) => ({ name, schemaName, databaseName }));
+  return value;
+}
+
+function mapObject(value: unknown, fn: (o: Record<string, unknown>) => Record<string, unknown>): unknown {
+  if (value === undefined || value === null || pulumi.Output.isInstance(value)) return value;
+  return typeof value === 'object' && !Array.isArray(value) ? fn(value as Record<string, unknown>) : value;
+}
+
+function convertOption(opt: OptionSpec, value: unknown): unknown {
+  switch (opt.value.type) {
+    case 'secret':
+    case 'connection':
+    case 'text-or-secret':
+      return toRef(value);
+    case 'privatelink':
+      return mapObject(value, (pl) => ({ ...pl, connection: toRef(pl.connection) }));
+    case 'brokers':
+      if (!Array.isArray(value)) return value;
+      return value.map((b) =>
+        mapObject(b, (broker) => ({
+          ...broker,
+          sshTunnel: toRef(broker.sshTunnel),
+          awsPrivatelink: mapObject(broker.awsPrivatelink, (pl) => ({ ...pl, connection: toRef(pl.connection) })),
+        })),
+      );
+    default:
+      return value;
+  }
+}
+
+/** Resource references inside option values become plain references, driven by the spec's value kinds. */
+export function connectionProps(kind: ConnectionKind, args: object): pulumi.Inputs {
+  const spec = connectionSpecs[kind];
+  const props: Record<string, unknown> = { ...args };
+  for (const opt of spec.options) if (opt.arg in props) props[opt.arg] = convertOption(opt, props[opt.arg]);
+  return props as pulumi.Inputs;
+}
+
+export function registerObject(
+  kind: ConnectionKind | 'secret',
+  type: string,
+  name: string,
+  props: pulumi.Inputs,
+  outputs: readonly string[],
+  secretOutputs: readonly string[],
+  opts: pulumi.CustomResourceOptions | undefined,
+): [pulumi.dynamic.ResourceProvider, string, pulumi.Inputs, pulumi.CustomResourceOptions, string, string] {
+  const all: Record<string, unknown> = { ...props };
+  if (all.materialize !== undefined)
+    all.materialize = pulumi.secret(all.materialize as pulumi.Input<MaterializeEndpoint>);
+  for (const o of [...COMMON_OUTPUTS, ...outputs]) if (!(o in all)) all[o] = undefined;
+  const options: pulumi.CustomResourceOptions = {
+    ...opts,
+    additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), 'materialize', ...secretOutputs])],
+  };
+  return [shimFor(kind), name, all as pulumi.Inputs, options, 'materialize', type];
+}

@@ -1,0 +1,30 @@
+import * as pulumi from '@pulumi/pulumi';
+import { connectionSpecs, type ConnectionKind } from '../provider/specs';
+import { connectionProps, MaterializeObject, registerObject, type ObjectArgs } from './base';
+
+export interface ConnectionArgs extends ObjectArgs {
+  /**
+   * `WITH (VALIDATE = ...)` on CREATE and ALTER. Unset, Materialize's default for the type applies
+   * (validate Kafka, CSR, Postgres, MySQL, SQL Server, Iceberg; not AWS, PrivateLink, SSH).
+   */
+  validate?: pulumi.Input<boolean>;
+}
+
+/** The common base of every connection resource. */
+export abstract class Connection extends MaterializeObject {
+  /** The connection's catalog id (e.g. `u7`). */
+  declare readonly connectionId: pulumi.Output<string>;
+  /** The definition Materialize stores, with references by name. */
+  declare readonly createSql: pulumi.Output<string>;
+
+  protected constructor(
+    kind: ConnectionKind,
+    type: string,
+    name: string,
+    args: ConnectionArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const outputs = ['connectionId', 'createSql', ...connectionSpecs[kind].catalogOutputs.map((o) => o.output)];
+    super(...registerObject(kind, type, name, connectionProps(kind, args), outputs, [], opts));
+  }
+}

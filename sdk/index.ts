@@ -1,0 +1,6 @@
+// pulumi-materialize-connections: Pulumi resources for Materialize connections and secrets.
+export { Secret, type SecretArgs } from './secret';
+export { Connection, type ConnectionArgs } from './connection';
+export { MaterializeObject, type ObjectArgs, type ObjectRefInput } from './base';
+export * from './connections';
+export type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
