@@ -31,7 +31,8 @@ class P {
   }
   isWord(w: string, o = 0): boolean {
     const t = this.peek(o);
-    return t.kind === 'word' && t.value === w.toLowerCase();
+    // Numbers count as words here so that option names like `PUBLIC KEY 1` match.
+    return (t.kind === 'word' || t.kind === 'number') && t.value === w.toLowerCase();
   }
   isWords(...ws: string[]): boolean {
     return ws.every((w, k) => this.isWord(w, k));
