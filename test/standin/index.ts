@@ -63,11 +63,11 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     validate: { cat, secrets, aws, awsIamEndpoint: opts.awsIamEndpoint, timeoutMs: 5000 },
   });
   const log = new StatementLog();
-  let server: PgServer | undefined;
-  const faults = new Faults(() => server?.dropConnections());
-  server = new PgServer({ store, executor, log, faults, user: USER, password });
-  const port = await server.listen(opts.port ?? 6875);
-  const pg = server;
+  const holder: { server?: PgServer } = {};
+  const faults = new Faults(() => holder.server?.dropConnections());
+  const pg = new PgServer({ store, executor, log, faults, user: USER, password });
+  holder.server = pg;
+  const port = await pg.listen(opts.port ?? 6875);
 
   const secretValue = (database: string, schema: string, name: string) => {
     const db = cat.databaseByName(database);

@@ -21,11 +21,11 @@ export interface Session {
   end(): Promise<void>;
 }
 
-export async function session(url: string, applicationName?: string): Promise<Session> {
+export async function session(url: string, applicationName = 'standin-test'): Promise<Session> {
   const client = new Client({ connectionString: url, application_name: applicationName });
   let notices: string[] = [];
   let tag: string | undefined;
-  client.on('notice', (n) => notices.push(n.message));
+  client.on('notice', (n) => notices.push(n.message ?? ''));
   client.on('error', () => {});
   await client.connect();
   (client as unknown as { connection: { on(ev: string, f: (m: { text: string }) => void): void } }).connection.on(
