@@ -21,6 +21,8 @@ export interface ObjectAdapter {
   readonly argKeys: readonly string[];
   /** The output holding the catalog id. */
   readonly idOutput: string;
+  /** Whether any change of this argument needs a replacement (used when its new value is not known yet). */
+  forcesReplacement(arg: string): boolean;
   validate(news: Args): Failure[];
   normalize(args: Args): Record<string, unknown>;
   createStatements(args: Args): string[];
@@ -55,6 +57,11 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
     label: `${spec.sqlType} connection`,
     argKeys: [...COMMON_ARGS, ...spec.options.map((o) => o.arg)],
     idOutput: 'connectionId',
+    forcesReplacement: (arg) => {
+      if (arg === 'schemaName' || arg === 'databaseName') return true;
+      const opt = spec.options.find((o) => o.arg === arg);
+      return !!opt && (!spec.optionsAlterable || !opt.alterable);
+    },
     validate: (news) => validateConnection(kind, news),
     normalize: (args) => normalizeConnectionArgs(spec, args),
     createStatements: (args) => [createConnectionSql(kind, args), ...postCreateSql('connection', args as never)],
@@ -87,6 +94,7 @@ export const secretAdapter: ObjectAdapter = {
   label: 'secret',
   argKeys: ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'value'],
   idOutput: 'secretId',
+  forcesReplacement: (arg) => arg === 'schemaName' || arg === 'databaseName',
   validate: (news) => validateSecret(news),
   normalize: (args) => {
     const out = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null));

@@ -127,7 +127,9 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       dropCascade: news.dropCascade === true,
     });
     const create = adapter.createStatements(after).map(adapter.display);
-    return after.name === olds.name ? [drop, ...create] : [...create, drop];
+    const sameName =
+      qualifiedName(resolveLocation(after as never)) === qualifiedName(resolveLocation(sqlArgs(olds) as never));
+    return sameName ? [drop, ...create] : [...create, drop];
   }
 
   return {
@@ -154,16 +156,13 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       )
         replaces.push('materialize');
       if (containsUnknown(newArgs)) {
-        // Preview: a placeholder in a replace-forcing property is a replacement, anywhere else an update.
-        const known = Object.fromEntries(Object.entries(newArgs).filter(([, v]) => !containsUnknown(v)));
-        const unknownKeys = Object.keys(newArgs).filter((k) => !(k in known));
-        const probe = adapter.alterPlan(oldArgs, {
-          ...known,
-          ...Object.fromEntries(unknownKeys.map((k) => [k, `${PLACEHOLDER}-${k}`])),
-        });
-        replaces.push(...probe.replaces.filter((k) => k !== 'schemaName' && k !== 'databaseName'));
-        for (const k of ['databaseName', 'schemaName'])
-          if (unknownKeys.includes(k) || probe.replaces.includes(k)) replaces.push(k);
+        // Preview: a placeholder in a replace-forcing property is a replacement, anywhere else an update;
+        // the known part is diffed as usual, with the unknown arguments held at their old values.
+        const unknownKeys = Object.keys(newArgs).filter((k) => containsUnknown(newArgs[k]));
+        const held = Object.fromEntries(unknownKeys.filter((k) => k in oldArgs).map((k) => [k, oldArgs[k]]));
+        const known = Object.fromEntries(Object.entries(newArgs).filter(([k]) => !unknownKeys.includes(k)));
+        replaces.push(...adapter.alterPlan(oldArgs, { ...known, ...held }).replaces);
+        replaces.push(...unknownKeys.filter((k) => adapter.forcesReplacement(k)));
         changes = true;
       } else {
         const plan = adapter.alterPlan(oldArgs, newArgs);

@@ -1,0 +1,165 @@
+// check and diff need no round trip: validation, canonical inputs, the planned SQL shown in
+// `pulumi preview`, and in-place vs replace decisions, including with preview placeholders.
+import { dynamicProvider, UNKNOWN } from '../../../provider';
+
+const q = (name: string, schema = 'public') => `"materialize"."${schema}"."${name}"`;
+const pg = dynamicProvider('postgres');
+const kafka = dynamicProvider('kafka');
+const secret = dynamicProvider('secret');
+const base = { name: 'pg', host: 'h', database: 'd', user: 'u', password: { name: 'pw' }, validate: false };
+
+describe('check', () => {
+  test('canonical inputs: location defaults, fully qualified references, canonical spellings', async () => {
+    const r = await kafka.check(
+      {},
+      {
+        name: 'k',
+        brokers: [{ address: 'a:1' }, { address: 'b:1', sshTunnel: { name: 't', schemaName: 's' } }],
+        securityProtocol: 'plaintext',
+      },
+    );
+    expect(r.failures).toBeUndefined();
+    expect(r.inputs).toEqual({
+      name: 'k',
+      schemaName: 'public',
+      databaseName: 'materialize',
+      brokers: ['a:1', { address: 'b:1', sshTunnel: { name: 't', schemaName: 's', databaseName: 'materialize' } }],
+      securityProtocol: 'PLAINTEXT',
+      plannedSql: [
+        `CREATE CONNECTION ${q('k')} TO KAFKA (BROKERS = ('a:1', 'b:1' USING SSH TUNNEL ${q('t', 's')}), SECURITY PROTOCOL = 'PLAINTEXT')`,
+      ],
+    });
+  });
+
+  test('planned SQL of a create includes OWNER TO and COMMENT ON', async () => {
+    const r = await pg.check({}, { ...base, ownerRole: 'ops', comment: 'c' });
+    expect(r.inputs!.plannedSql).toEqual([
+      `CREATE CONNECTION ${q('pg')} TO POSTGRES (HOST = 'h', DATABASE = 'd', USER = 'u', PASSWORD = SECRET ${q('pw')}) WITH (VALIDATE = false)`,
+      `ALTER CONNECTION ${q('pg')} OWNER TO "ops"`,
+      `COMMENT ON CONNECTION ${q('pg')} IS 'c'`,
+    ]);
+  });
+
+  test('planned SQL of an update is the ALTER plan against the old inputs', async () => {
+    const olds = (await pg.check({}, base)).inputs!;
+    const r = await pg.check(olds, { ...base, host: 'h2', port: 5433 });
+    expect(r.inputs!.plannedSql).toEqual([
+      `ALTER CONNECTION ${q('pg')} SET (HOST = 'h2'), SET (PORT = 5433) WITH (VALIDATE = false)`,
+    ]);
+  });
+
+  test('planned SQL of a replacement: DROP first when the name stays (it would collide), else CREATE first', async () => {
+    const olds = (await pg.check({}, base)).inputs!;
+    const sameName = await pg.check(olds, { ...base, sshTunnel: { name: 't' } });
+    expect(sameName.inputs!.plannedSql).toEqual([
+      `DROP CONNECTION IF EXISTS ${q('pg')}`,
+      `CREATE CONNECTION ${q('pg')} TO POSTGRES (HOST = 'h', DATABASE = 'd', USER = 'u', PASSWORD = SECRET ${q('pw')}, SSH TUNNEL = ${q('t')}) WITH (VALIDATE = false)`,
+    ]);
+    const moved = await pg.check(olds, { ...base, schemaName: 'other' });
+    expect(moved.inputs!.plannedSql).toEqual([
+      `CREATE CONNECTION ${q('pg', 'other')} TO POSTGRES (HOST = 'h', DATABASE = 'd', USER = 'u', PASSWORD = SECRET ${q('pw', 'other')}) WITH (VALIDATE = false)`,
+      `DROP CONNECTION IF EXISTS ${q('pg')}`,
+    ]);
+  });
+
+  test('secret values are masked in the planned SQL', async () => {
+    const created = await secret.check({}, { name: 's', value: 'hunter2' });
+    expect(created.inputs!.plannedSql).toEqual([`CREATE SECRET ${q('s')} AS '********'`]);
+    const changed = await secret.check(created.inputs!, { name: 's', value: 'hunter3' });
+    expect(changed.inputs!.plannedSql).toEqual([`ALTER SECRET ${q('s')} AS '********'`]);
+    expect(JSON.stringify([created, changed])).not.toContain(Buffer.from('hunter2').toString('base64'));
+  });
+
+  test('unknown values show as <computed> in the planned SQL and never fail validation', async () => {
+    const r = await pg.check({}, { ...base, host: UNKNOWN, password: { name: UNKNOWN, schemaName: 'public' } });
+    expect(r.failures).toBeUndefined();
+    expect(r.inputs!.plannedSql).toEqual([
+      `CREATE CONNECTION ${q('pg')} TO POSTGRES (HOST = '<computed>', DATABASE = 'd', USER = 'u', PASSWORD = SECRET ${q('<computed>')}) WITH (VALIDATE = false)`,
+    ]);
+    expect(r.inputs!.host).toBe(UNKNOWN);
+  });
+
+  test('failures name the property and the rule, before any SQL', async () => {
+    const r = await pg.check({}, { name: 'pg', host: 'h', user: 'u', materialize: { port: 0 }, dropCascade: 'yes' });
+    expect(r.failures).toEqual([
+      { property: 'database', reason: 'DATABASE option is required' },
+      { property: 'materialize', reason: 'materialize.port must be an integer from 1 to 65535' },
+      { property: 'dropCascade', reason: 'dropCascade must be true or false' },
+    ]);
+  });
+});
+
+describe('diff', () => {
+  const outs = async (p: typeof pg, args: Record<string, unknown>) => ({
+    ...(await p.check({}, args)).inputs!,
+    connectionId: 'u1',
+  });
+
+  test('no change', async () => {
+    expect(await pg.diff('u1', await outs(pg, base), (await pg.check({}, base)).inputs!)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  test('in-place change', async () => {
+    expect(await pg.diff('u1', await outs(pg, base), (await pg.check({}, { ...base, host: 'x' })).inputs!)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  test('a replacement under the same name deletes first; under a new location it need not', async () => {
+    const olds = await outs(pg, base);
+    expect(await pg.diff('u1', olds, (await pg.check({}, { ...base, sshTunnel: { name: 't' } })).inputs!)).toEqual({
+      changes: true,
+      replaces: ['sshTunnel'],
+      deleteBeforeReplace: true,
+    });
+    expect(await pg.diff('u1', olds, (await pg.check({}, { ...base, schemaName: 's2' })).inputs!)).toEqual({
+      changes: true,
+      replaces: ['schemaName'],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  test('lifecycle-only changes update state without SQL', async () => {
+    const d = await pg.diff('u1', await outs(pg, base), (await pg.check({}, { ...base, dropCascade: true })).inputs!);
+    expect(d).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  test('another Materialize (host, port or database) replaces; new credentials do not', async () => {
+    const olds = await outs(pg, { ...base, materialize: { host: 'a', password: 'x' } });
+    expect((await pg.diff('u1', olds, { ...olds, materialize: { host: 'b', password: 'x' } })).replaces).toEqual([
+      'materialize',
+    ]);
+    expect(await pg.diff('u1', olds, { ...olds, materialize: { host: 'a', password: 'y' } })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  test('preview placeholders: in an alterable option an update, in a replace-forcing one a replacement', async () => {
+    const olds = await outs(pg, base);
+    expect(await pg.diff('u1', olds, { ...olds, host: UNKNOWN })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await pg.diff('u1', olds, { ...olds, sshTunnel: { name: UNKNOWN } })).toEqual({
+      changes: true,
+      replaces: ['sshTunnel'],
+      deleteBeforeReplace: true,
+    });
+    expect(await pg.diff('u1', olds, { ...olds, schemaName: UNKNOWN })).toEqual({
+      changes: true,
+      replaces: ['schemaName'],
+      deleteBeforeReplace: true,
+    });
+    const k = await outs(kafka, { name: 'k', brokers: ['a:1'] });
+    expect((await kafka.diff('u1', k, { ...k, progressTopic: UNKNOWN })).replaces).toEqual(['progressTopic']);
+  });
+});
