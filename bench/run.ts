@@ -1,0 +1,283 @@
+// npm run bench: 200 connections of mixed kinds (plus the secrets they reference) through the real
+// dynamic-provider server against the Materialize stand-in, with the engine's parallelism. See README.md.
+//   node scripts/run-ts.js bench/run.ts [--groups 20] [--latency 20] [--parallel N] [--no-latency] [--json out.json]
+import { Client } from 'pg';
+import { makeProgramDir, removeProgramDir } from '../test/engine';
+import { startStandin, type Standin, type StatementLogEntry } from '../test/standin';
+import { POOL_SIZE } from '../provider/lifecycle/pool';
+import { capture, type Registration } from './capture';
+import { BenchEngine, type CommandResult } from './engine';
+import { fleet } from './fleet';
+import { startLatencyProxy } from './latency-proxy';
+import { tfSequence, type Kind, type Operation } from './terraform';
+
+const APPLICATION_NAME = 'pulumi-materialize-connections';
+const PROJECT = 'bench';
+const STACK = 'dev';
+const SCHEMA = 'bench';
+
+/** The physical minimum of round trips per resource (the issue's figures). */
+const MINIMUM: Record<Operation, number> = { create: 2, preview: 0, refresh: 1, update: 2, delete: 1 };
+const LABEL: Record<Operation, string> = {
+  create: 'create (up)',
+  preview: 'no-change preview',
+  refresh: 'refresh',
+  update: 'update of 3 options (up)',
+  delete: 'delete (destroy)',
+};
+/** The step each operation is about (an update run also has `same` steps, for the unchanged secrets). */
+const STEP: Record<Operation, string> = {
+  create: 'create',
+  preview: 'same',
+  refresh: 'read',
+  update: 'update',
+  delete: 'delete',
+};
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+const GROUPS = Number(arg('groups') ?? 20);
+const LATENCY = Number(arg('latency') ?? 20);
+const PARALLEL = arg('parallel') === undefined ? Infinity : Number(arg('parallel'));
+const WITH_LATENCY = !process.argv.includes('--no-latency');
+
+interface Measured {
+  op: Operation;
+  resources: number;
+  wallMs: number;
+  startMs: number;
+  roundTrips: number;
+  byVerb: Record<string, number>;
+  connectionsOpened: number;
+  sessions: number;
+  peakInFlight: number;
+  tf: number;
+}
+
+function kindOf(r: Registration): Kind {
+  const kind = r.name.replace(/(-[ab])?-\d+$/, '');
+  const map: Record<string, Kind> = {
+    pw: 'secret',
+    key: 'secret',
+    ssh: 'ssh-tunnel',
+    pg: 'postgres',
+    mysql: 'mysql',
+    kafka: 'kafka',
+    csr: 'confluent-schema-registry',
+    aws: 'aws',
+  };
+  if (!map[kind]) throw new Error(`bench: no kind for ${r.name}`);
+  return map[kind];
+}
+
+/** Statements of the product (by application_name) that ran at the stand-in. */
+function productStatements(s: Standin): StatementLogEntry[] {
+  return s.log().filter((e) => e.applicationName === APPLICATION_NAME);
+}
+
+function peakInFlight(entries: StatementLogEntry[]): number {
+  const events = entries.flatMap((e) => [
+    [e.startedAt, 1],
+    [e.startedAt + Math.max(e.durationMs, 1), -1],
+  ]);
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let peak = 0;
+  for (const [, d] of events) peak = Math.max(peak, (now += d));
+  return peak;
+}
+
+async function measure(
+  standin: Standin,
+  op: Operation,
+  regs: Registration[],
+  run: () => Promise<CommandResult>,
+): Promise<Measured> {
+  standin.clearLog();
+  const opened = standin.connectionsOpened();
+  const r = await run();
+  const log = productStatements(standin);
+  const failed = log.filter((e) => !e.ok);
+  if (failed.length) throw new Error(`bench: ${op}: ${failed.length} statements failed, e.g. ${failed[0].message}`);
+  const byVerb: Record<string, number> = {};
+  for (const e of log) {
+    const verb = e.sql.trimStart().split(/\s+/)[0].toUpperCase();
+    byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+  }
+  const resources = r.ops[STEP[op]] ?? 0;
+  return {
+    op,
+    resources,
+    wallMs: r.wallMs,
+    startMs: r.startMs,
+    roundTrips: log.length,
+    byVerb,
+    connectionsOpened: standin.connectionsOpened() - opened,
+    sessions: new Set(log.map((e) => e.session)).size,
+    peakInFlight: peakInFlight(log),
+    tf: regs.reduce((n, reg) => n + tfSequence(kindOf(reg), op).statements.length, 0),
+  };
+}
+
+function expectOps(op: Operation, r: CommandResult, want: Record<string, number>): CommandResult {
+  const got = JSON.stringify(Object.entries(r.ops).sort());
+  if (got !== JSON.stringify(Object.entries(want).sort()))
+    throw new Error(`bench: ${op}: expected steps ${JSON.stringify(want)}, got ${JSON.stringify(r.ops)}`);
+  return r;
+}
+
+async function lifecycle(
+  standin: Standin,
+  target: { host: string; port: number },
+  dir: string,
+  v1: Registration[],
+  v2: Registration[],
+): Promise<Measured[]> {
+  const engine = new BenchEngine({
+    projectDir: dir,
+    project: PROJECT,
+    stack: STACK,
+    parallel: PARALLEL,
+    config: { ...target, username: 'materialize', password: 'materialize', database: 'materialize' },
+  });
+  const total = v1.length;
+  const changed = v2.filter((r) => kindOf(r) !== 'secret').length;
+  const out: Measured[] = [];
+  const step = async (op: Operation, regs: Registration[], want: Record<string, number>, f: () => Promise<CommandResult>) =>
+    out.push(await measure(standin, op, regs, async () => expectOps(op, await f(), want)));
+  try {
+    await step('create', v1, { create: total }, () => engine.up(v1));
+    await step('preview', v1, { same: total }, () => engine.up(v1, true));
+    await step('refresh', v1, { read: total }, () => engine.refresh());
+    await step('update', v2, { update: changed, same: total - changed }, () => engine.up(v2));
+    await step('delete', v2, { delete: total }, () => engine.destroy());
+  } catch (e) {
+    process.stderr.write(engine.logs.slice(-20).join('\n') + '\n');
+    throw e;
+  }
+  return out;
+}
+
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '∞');
+const verbs = (m: Measured) =>
+  Object.entries(m.byVerb)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(' + ') || '—';
+
+function table(title: string, rows: Measured[]): string {
+  const lines = [
+    `### ${title}`,
+    '',
+    '| operation | resources | wall ms | round trips (statements) | per resource | physical minimum | TF sequence | connections opened | peak in-flight |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const m of rows) {
+    const per = m.resources ? m.roundTrips / m.resources : 0;
+    const min = MINIMUM[m.op] * m.resources;
+    const flag = m.roundTrips > min ? ' ⚠' : '';
+    lines.push(
+      `| ${LABEL[m.op]} | ${m.resources} | ${fmt(m.wallMs)} | ${m.roundTrips} (${verbs(m)})${flag} | ${fmt(per, 2)} | ` +
+        `${min} (${MINIMUM[m.op]}/res) | ${m.tf} (${fmt(m.resources ? m.tf / m.resources : 0, 2)}/res) | ` +
+        `${m.connectionsOpened} | ${m.peakInFlight} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function floorTable(title: string, rows: Measured[], latency: number, parallelism: number): string {
+  const lines = [
+    `### ${title}`,
+    '',
+    `floor = round trips × ${latency} ms ÷ ${parallelism} (parallelism = min(engine --parallel ${fmt(PARALLEL)}, pool ${POOL_SIZE}))`,
+    '',
+    '| operation | round trips | wall ms | floor ms | wall ÷ floor | connections opened | peak in-flight |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const m of rows) {
+    const floor = (m.roundTrips * latency) / parallelism;
+    lines.push(
+      `| ${LABEL[m.op]} | ${m.roundTrips} | ${fmt(m.wallMs)} | ${fmt(floor)} | ${floor ? fmt(m.wallMs / floor, 2) : '—'} | ` +
+        `${m.connectionsOpened} | ${m.peakInFlight} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function tfLegend(regs: Registration[]): string {
+  const kinds = [...new Set(regs.map(kindOf))];
+  const ops: Operation[] = ['create', 'preview', 'refresh', 'update', 'delete'];
+  const lines = ['### Terraform provider statement sequences (from peers.md)', ''];
+  for (const op of ops)
+    for (const k of kinds) {
+      const s = tfSequence(k, op);
+      lines.push(`- ${op}, ${k}: ${s.statements.length} (${s.statements.join(' → ') || 'none'}); ${s.source}`);
+    }
+  return lines.join('\n');
+}
+
+async function main() {
+  const t0 = performance.now();
+  const standin = await startStandin({ port: 0 });
+  const dir = makeProgramDir();
+  const setup = new Client({ connectionString: standin.url, application_name: 'bench-setup' });
+  try {
+    await setup.connect();
+    await setup.query(`CREATE SCHEMA "${SCHEMA}"`);
+    const v1 = await capture(fleet({ groups: GROUPS, schema: SCHEMA, version: 1 }), PROJECT, STACK);
+    const v2 = await capture(fleet({ groups: GROUPS, schema: SCHEMA, version: 2 }), PROJECT, STACK);
+    const connections = v1.filter((r) => kindOf(r) !== 'secret').length;
+    const kinds = Object.entries(
+      v1.reduce<Record<string, number>>((m, r) => ({ ...m, [kindOf(r)]: (m[kindOf(r)] ?? 0) + 1 }), {}),
+    )
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    const parallelism = Math.min(PARALLEL, POOL_SIZE);
+    const out: string[] = [
+      `## pulumi-materialize-connections benchmark`,
+      '',
+      `${v1.length} resources: ${connections} connections + ${v1.length - connections} secrets (${kinds}); ` +
+        `engine parallelism ${fmt(PARALLEL)} (Pulumi's default: unbounded), provider pool ${POOL_SIZE} per endpoint, ` +
+        `one provider process per command. Round trips = statements with application_name ${APPLICATION_NAME} in the stand-in's log.`,
+      '',
+    ];
+    const print = (s: string) => {
+      out.push(s, '');
+      process.stdout.write(s + '\n\n');
+    };
+    process.stdout.write(out.join('\n'));
+
+    const local = { host: '127.0.0.1', port: standin.port };
+    const base = await lifecycle(standin, local, dir, v1, v2);
+    print(table('No injected latency', base));
+
+    if (WITH_LATENCY) {
+      standin.faults.setLatency(LATENCY);
+      const slow = await lifecycle(standin, local, dir, v1, v2);
+      standin.faults.reset();
+      print(table(`Stand-in latency ${LATENCY} ms per statement (faults.setLatency)`, slow));
+      print(floorTable(`Stand-in latency ${LATENCY} ms per statement: wall time against the floor`, slow, LATENCY, parallelism));
+
+      const proxy = await startLatencyProxy(local, LATENCY);
+      try {
+        const net = await lifecycle(standin, { host: '127.0.0.1', port: proxy.port }, dir, v1, v2);
+        print(table(`Network latency ${LATENCY} ms per client flight (bench/latency-proxy.ts)`, net));
+        print(floorTable(`Network latency ${LATENCY} ms: wall time against the floor`, net, LATENCY, parallelism));
+      } finally {
+        await proxy.close();
+      }
+    }
+    print(tfLegend(v1));
+    process.stdout.write(`total ${fmt((performance.now() - t0) / 1000, 1)} s\n`);
+  } finally {
+    await setup.end().catch(() => undefined);
+    await standin.close();
+    removeProgramDir(dir);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e?.stack ?? e}\n`);
+  process.exit(1);
+});
