@@ -3,6 +3,7 @@
 import { createHash } from 'crypto';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { ResolvedEndpoint } from './endpoint';
+import { MaterializeError } from './errors';
 
 const pools = new Map<string, Pool>();
 const APPLICATION_NAME = 'pulumi-materialize-connections';
@@ -47,23 +48,50 @@ export interface Session {
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
 }
 
-export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
-  const client: PoolClient = await poolFor(e).connect();
-  let broken: Error | undefined;
+const used = new WeakSet<PoolClient>();
+
+async function connect(e: ResolvedEndpoint): Promise<PoolClient> {
   try {
-    return await fn({
-      query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
-        try {
-          return (await client.query<R>(sql, params)).rows;
-        } catch (err) {
-          // A lost connection is not reused; a SQL error leaves the session healthy.
-          if (!(err as { code?: string }).code) broken = err as Error;
-          throw err;
-        }
-      },
-    });
-  } finally {
-    client.release(broken);
+    return await poolFor(e).connect();
+  } catch (err) {
+    throw new MaterializeError(
+      `cannot connect to Materialize at ${e.host}:${e.port} (database ${e.database}, user ${e.username}, sslmode ${e.sslmode}): ` +
+        `${(err as Error).message}. Set materialize:host/port/username/password (stack config), MZ_HOST and friends, or the resource's materialize input.`,
+      (err as { code?: string }).code,
+    );
+  }
+}
+
+/**
+ * Runs `fn` on one pooled client. A pooled client the server closed while it sat idle fails its first
+ * statement before the statement reaches the server; that one case is retried once on a new connection.
+ */
+export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const client = await connect(e);
+    const reused = used.has(client);
+    used.add(client);
+    let statements = 0;
+    let broken: Error | undefined;
+    try {
+      return await fn({
+        query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
+          statements++;
+          try {
+            return (await client.query<R>(sql, params)).rows;
+          } catch (err) {
+            // A lost connection is not reused; a SQL error (it has a SQLSTATE) leaves the session healthy.
+            if (!(err as { code?: string }).code) broken = err as Error;
+            throw err;
+          }
+        },
+      });
+    } catch (err) {
+      if (broken && reused && statements === 1 && attempt === 0) continue;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 }
 
