@@ -116,3 +116,34 @@ export function urlShape(arg: string, what: string, opts: { host: boolean; empty
     return [];
   });
 }
+
+/**
+ * The options POSTGRES, MYSQL and SQL SERVER share, in render order: HOST, PORT, [DATABASE], USER,
+ * PASSWORD, SSL MODE, the TLS options and the tunnels (a tunnel can't be swapped in place, §3.2 step 4).
+ */
+export function databaseServerOptions(o: {
+  defaultPort: number;
+  database: boolean;
+  sslMode: OptionSpec;
+}): OptionSpec[] {
+  return [
+    option('host', 'HOST', { type: 'text' }, 'Server hostname.'),
+    option('port', 'PORT', { type: 'port' }, `Port (Materialize defaults to ${o.defaultPort}).`),
+    ...(o.database ? [option('database', 'DATABASE', { type: 'text' }, 'Target database.')] : []),
+    option('user', 'USER', { type: 'text-or-secret' }, 'Database user; text or a Secret.'),
+    option('password', 'PASSWORD', { type: 'secret' }, 'Password; a Secret.'),
+    o.sslMode,
+    tlsOptions.sslCertificateAuthority,
+    tlsOptions.sslCertificate,
+    tlsOptions.sslKey,
+    sshTunnelOption(false),
+    privatelinkOption(false, false),
+  ];
+}
+
+/** Both SSL KEY and SSL CERTIFICATE, or neither (§1.10 wording). */
+export const clientCertificatePair = together(
+  'sslKey',
+  'sslCertificate',
+  'both SSL KEY and SSL CERTIFICATE are required',
+);

@@ -1,15 +1,13 @@
 // MYSQL (materialize-semantics.md §1.10). SSL MODE is case-insensitive; AWS CONNECTION means RDS IAM auth.
 import {
+  clientCertificatePair,
   conflicts,
+  databaseServerOptions,
   isSet,
   oneTunnelOnly,
   option,
-  privatelinkOption,
   required,
   rule,
-  sshTunnelOption,
-  tlsOptions,
-  together,
 } from './common';
 import type { ConnectionSpec } from './types';
 
@@ -18,25 +16,20 @@ export const mysqlSpec: ConnectionSpec = {
   sqlType: 'MYSQL',
   validateByDefault: true,
   options: [
-    option('host', 'HOST', { type: 'text' }, 'Database hostname.'),
-    option('port', 'PORT', { type: 'port' }, 'Port (Materialize defaults to 3306).'),
-    option('user', 'USER', { type: 'text-or-secret' }, 'Database user; text or a Secret.'),
-    option('password', 'PASSWORD', { type: 'secret' }, 'Password; a Secret.'),
-    option(
-      'sslMode',
-      'SSL MODE',
-      {
-        type: 'text',
-        oneOf: ['disabled', 'required', 'require', 'verify_ca', 'verify-ca', 'verify_identity', 'verify-identity'],
-        unknownReason: (v) => `unknown SSL MODE "${v}" (expected disabled, required, verify_ca or verify_identity)`,
-      },
-      'disabled (Materialize default), required, verify_ca or verify_identity.',
-    ),
-    tlsOptions.sslCertificateAuthority,
-    tlsOptions.sslCertificate,
-    tlsOptions.sslKey,
-    sshTunnelOption(false),
-    privatelinkOption(false, false),
+    ...databaseServerOptions({
+      defaultPort: 3306,
+      database: false,
+      sslMode: option(
+        'sslMode',
+        'SSL MODE',
+        {
+          type: 'text',
+          oneOf: ['disabled', 'required', 'require', 'verify_ca', 'verify-ca', 'verify_identity', 'verify-identity'],
+          unknownReason: (v) => `unknown SSL MODE "${v}" (expected disabled, required, verify_ca or verify_identity)`,
+        },
+        'disabled (Materialize default), required, verify_ca or verify_identity.',
+      ),
+    }),
     option(
       'awsConnection',
       'AWS CONNECTION',
@@ -47,7 +40,7 @@ export const mysqlSpec: ConnectionSpec = {
   required: [required('host', 'HOST'), required('user', 'USER')],
   exclusiveGroups: [],
   rules: [
-    together('sslKey', 'sslCertificate', 'both SSL KEY and SSL CERTIFICATE are required'),
+    clientCertificatePair,
     oneTunnelOnly,
     conflicts('awsConnection', 'password', 'AWS IAM authentication is not supported with password'),
     rule(['awsConnection', 'sslMode'], (a) =>

@@ -1,18 +1,15 @@
 // POSTGRES (materialize-semantics.md §1.10). SSL MODE is case-sensitive here.
-import { oneTunnelOnly, option, privatelinkOption, required, sshTunnelOption, tlsOptions, together } from './common';
+import { clientCertificatePair, databaseServerOptions, oneTunnelOnly, option, required } from './common';
 import type { ConnectionSpec } from './types';
 
 export const postgresSpec: ConnectionSpec = {
   kind: 'postgres',
   sqlType: 'POSTGRES',
   validateByDefault: true,
-  options: [
-    option('host', 'HOST', { type: 'text' }, 'Database hostname.'),
-    option('port', 'PORT', { type: 'port' }, 'Port (Materialize defaults to 5432).'),
-    option('database', 'DATABASE', { type: 'text' }, 'Target database.'),
-    option('user', 'USER', { type: 'text-or-secret' }, 'Database user; text or a Secret.'),
-    option('password', 'PASSWORD', { type: 'secret' }, 'Password; a Secret.'),
-    option(
+  options: databaseServerOptions({
+    defaultPort: 5432,
+    database: true,
+    sslMode: option(
       'sslMode',
       'SSL MODE',
       {
@@ -24,15 +21,10 @@ export const postgresSpec: ConnectionSpec = {
       },
       'disable (Materialize default), require, verify_ca or verify_full.',
     ),
-    tlsOptions.sslCertificateAuthority,
-    tlsOptions.sslCertificate,
-    tlsOptions.sslKey,
-    sshTunnelOption(false),
-    privatelinkOption(false, false),
-  ],
+  }),
   required: [required('database', 'DATABASE'), required('host', 'HOST'), required('user', 'USER')],
   exclusiveGroups: [],
-  rules: [together('sslKey', 'sslCertificate', 'both SSL KEY and SSL CERTIFICATE are required'), oneTunnelOnly],
+  rules: [clientCertificatePair, oneTunnelOnly],
   catalogType: 'postgres',
   catalogOutputs: [],
   optionsAlterable: true,

@@ -1,39 +1,21 @@
 // SQL SERVER (materialize-semantics.md §1.10). Materialize refuses ALTERs of it (§3.2 step 4): changes replace.
-import {
-  isSet,
-  oneTunnelOnly,
-  option,
-  privatelinkOption,
-  required,
-  rule,
-  sshTunnelOption,
-  tlsOptions,
-  together,
-} from './common';
+import { clientCertificatePair, databaseServerOptions, isSet, oneTunnelOnly, option, required, rule } from './common';
 import type { ConnectionSpec } from './types';
 
 export const sqlServerSpec: ConnectionSpec = {
   kind: 'sql-server',
   sqlType: 'SQL SERVER',
   validateByDefault: true,
-  options: [
-    option('host', 'HOST', { type: 'text' }, 'Server hostname.'),
-    option('port', 'PORT', { type: 'port' }, 'Port (Materialize defaults to 1433).'),
-    option('database', 'DATABASE', { type: 'text' }, 'Target database.'),
-    option('user', 'USER', { type: 'text-or-secret' }, 'Login; text or a Secret.'),
-    option('password', 'PASSWORD', { type: 'secret' }, 'Password; a Secret.'),
-    option(
+  options: databaseServerOptions({
+    defaultPort: 1433,
+    database: true,
+    sslMode: option(
       'sslMode',
       'SSL MODE',
       { type: 'text', oneOf: ['disabled', 'required', 'verify', 'verify_ca'] },
       'disabled (Materialize default), required, verify or verify_ca.',
     ),
-    tlsOptions.sslCertificateAuthority,
-    tlsOptions.sslCertificate,
-    tlsOptions.sslKey,
-    sshTunnelOption(false),
-    privatelinkOption(false, false),
-  ].map((o) => ({ ...o, alterable: false })),
+  }).map((o) => ({ ...o, alterable: false })),
   required: [
     required('host', 'HOST'),
     required('database', 'DATABASE'),
@@ -42,7 +24,7 @@ export const sqlServerSpec: ConnectionSpec = {
   ],
   exclusiveGroups: [],
   rules: [
-    together('sslKey', 'sslCertificate', 'both SSL KEY and SSL CERTIFICATE are required'),
+    clientCertificatePair,
     oneTunnelOnly,
     rule(['sslMode', 'sslCertificateAuthority'], (a) =>
       String(a.sslMode ?? '').toLowerCase() === 'verify_ca' && !isSet(a, 'sslCertificateAuthority')
