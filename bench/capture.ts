@@ -43,7 +43,13 @@ export async function capture(program: () => unknown, project: string, stack: st
     const urn = `urn:pulumi:${stack}::${project}::${type}::${name}`;
     const object: PropertyMap = req.getObject()?.toJavaScript() ?? {};
     if (req.getCustom())
-      found.push({ urn, type, name, inputs: plainMap(object), dependencies: [...new Set<string>(req.getDependenciesList())] });
+      found.push({
+        urn,
+        type,
+        name,
+        inputs: plainMap(object),
+        dependencies: [...new Set<string>(req.getDependenciesList())],
+      });
     const resp = new resproto.RegisterResourceResponse();
     resp.setUrn(urn);
     resp.setId(req.getCustom() ? `id-${name}` : '');

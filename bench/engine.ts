@@ -3,6 +3,7 @@
 // process (so the pg pool starts empty) and Configure with the stack config. Steps run as the engine's
 // step executor runs them: a resource's step starts once the steps of the resources it depends on are
 // done (the program registers it only then), independent steps concurrently, at most `parallel` at once.
+import * as fs from 'fs';
 import { ProviderProcess } from '../test/engine/provider-process';
 import { makeSecret, type PropertyMap } from '../test/engine/values';
 import type { Registration } from './capture';
@@ -29,7 +30,21 @@ export interface CommandResult {
   wallMs: number;
   /** Provider process start + Configure. */
   startMs: number;
+  /** CPU time (user + system) the provider process spent on the steps. */
+  providerCpuMs: number;
+  /** CPU time this process (engine emulation, and the stand-in when it runs in-process) spent on the steps. */
+  benchCpuMs: number;
   ops: Record<string, number>;
+}
+
+/** utime + stime of a process, in ms (Linux /proc; 0 elsewhere). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100
+  } catch {
+    return 0;
+  }
 }
 
 /** Runs `fn` for every node once the nodes it waits for are done; at most `parallel` fns at once. */
@@ -98,17 +113,24 @@ export class BenchEngine {
         'materialize:database': c.database,
         'materialize:sslmode': 'disable',
       };
-      const variables = Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [
-          k.replace(':', ':config:'),
-          typeof v === 'string' ? v : String(c.password),
-        ]),
-      );
+      // ConfigureRequest.variables: `materialize:config:host` = plaintext value (the engine's legacy form).
+      const plain: Record<string, string> = { ...config, 'materialize:password': c.password } as never;
+      const variables = Object.fromEntries(Object.entries(plain).map(([k, v]) => [k.replace(':', ':config:'), v]));
       await p.configure(config, variables);
       const t1 = performance.now();
+      const cpu0 = cpuMsOf(p.child.pid);
+      const own0 = process.cpuUsage();
       const ops: Record<string, number> = {};
       await body(p, ops);
-      return { wallMs: performance.now() - t1, startMs: t1 - t0, ops };
+      const wallMs = performance.now() - t1;
+      const own = process.cpuUsage(own0);
+      return {
+        wallMs,
+        startMs: t1 - t0,
+        providerCpuMs: cpuMsOf(p.child.pid) - cpu0,
+        benchCpuMs: (own.user + own.system) / 1000,
+        ops,
+      };
     } finally {
       await p.stop();
     }

@@ -9,7 +9,10 @@ export interface LatencyProxy {
   close(): Promise<void>;
 }
 
-export async function startLatencyProxy(target: { host: string; port: number }, delayMs: number): Promise<LatencyProxy> {
+export async function startLatencyProxy(
+  target: { host: string; port: number },
+  delayMs: number,
+): Promise<LatencyProxy> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);

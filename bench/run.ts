@@ -1,14 +1,15 @@
 // npm run bench: 200 connections of mixed kinds (plus the secrets they reference) through the real
 // dynamic-provider server against the Materialize stand-in, with the engine's parallelism. See README.md.
-//   node scripts/run-ts.js bench/run.ts [--groups 20] [--latency 20] [--parallel N] [--no-latency] [--json out.json]
+//   node scripts/run-ts.js bench/run.ts [--groups 20] [--latency 20] [--parallel N] [--no-latency]
 import { Client } from 'pg';
 import { makeProgramDir, removeProgramDir } from '../test/engine';
-import { startStandin, type Standin, type StatementLogEntry } from '../test/standin';
+import type { StatementLogEntry } from '../test/standin';
 import { POOL_SIZE } from '../provider/lifecycle/pool';
 import { capture, type Registration } from './capture';
 import { BenchEngine, type CommandResult } from './engine';
 import { fleet } from './fleet';
 import { startLatencyProxy } from './latency-proxy';
+import { startStandinProcess, type StandinProcess as Standin } from './standin-process';
 import { tfSequence, type Kind, type Operation } from './terraform';
 
 const APPLICATION_NAME = 'pulumi-materialize-connections';
@@ -53,6 +54,11 @@ interface Measured {
   connectionsOpened: number;
   sessions: number;
   peakInFlight: number;
+  /** Time during which the stand-in had at least one of the product's statements in flight. */
+  busyMs: number;
+  providerCpuMs: number;
+  benchCpuMs: number;
+  standinCpuMs: number;
   tf: number;
 }
 
@@ -73,8 +79,8 @@ function kindOf(r: Registration): Kind {
 }
 
 /** Statements of the product (by application_name) that ran at the stand-in. */
-function productStatements(s: Standin): StatementLogEntry[] {
-  return s.log().filter((e) => e.applicationName === APPLICATION_NAME);
+async function productStatements(s: Standin): Promise<StatementLogEntry[]> {
+  return (await s.log()).filter((e) => e.applicationName === APPLICATION_NAME);
 }
 
 function peakInFlight(entries: StatementLogEntry[]): number {
@@ -89,16 +95,30 @@ function peakInFlight(entries: StatementLogEntry[]): number {
   return peak;
 }
 
+function busyMs(entries: StatementLogEntry[]): number {
+  const spans = entries.map((e) => [e.startedAt, e.startedAt + e.durationMs]).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [s, e] of spans) {
+    if (e <= end) continue;
+    total += e - Math.max(s, end);
+    end = e;
+  }
+  return total;
+}
+
 async function measure(
   standin: Standin,
   op: Operation,
   regs: Registration[],
   run: () => Promise<CommandResult>,
 ): Promise<Measured> {
-  standin.clearLog();
-  const opened = standin.connectionsOpened();
+  await standin.clearLog();
+  const opened = await standin.connectionsOpened();
+  const standinCpu = await standin.cpuMs();
   const r = await run();
-  const log = productStatements(standin);
+  const standinCpuMs = (await standin.cpuMs()) - standinCpu;
+  const log = await productStatements(standin);
   const failed = log.filter((e) => !e.ok);
   if (failed.length) throw new Error(`bench: ${op}: ${failed.length} statements failed, e.g. ${failed[0].message}`);
   const byVerb: Record<string, number> = {};
@@ -114,9 +134,13 @@ async function measure(
     startMs: r.startMs,
     roundTrips: log.length,
     byVerb,
-    connectionsOpened: standin.connectionsOpened() - opened,
+    connectionsOpened: (await standin.connectionsOpened()) - opened,
     sessions: new Set(log.map((e) => e.session)).size,
     peakInFlight: peakInFlight(log),
+    busyMs: busyMs(log),
+    providerCpuMs: r.providerCpuMs,
+    benchCpuMs: r.benchCpuMs,
+    standinCpuMs,
     tf: regs.reduce((n, reg) => n + tfSequence(kindOf(reg), op).statements.length, 0),
   };
 }
@@ -145,8 +169,12 @@ async function lifecycle(
   const total = v1.length;
   const changed = v2.filter((r) => kindOf(r) !== 'secret').length;
   const out: Measured[] = [];
-  const step = async (op: Operation, regs: Registration[], want: Record<string, number>, f: () => Promise<CommandResult>) =>
-    out.push(await measure(standin, op, regs, async () => expectOps(op, await f(), want)));
+  const step = async (
+    op: Operation,
+    regs: Registration[],
+    want: Record<string, number>,
+    f: () => Promise<CommandResult>,
+  ) => out.push(await measure(standin, op, regs, async () => expectOps(op, await f(), want)));
   try {
     await step('create', v1, { create: total }, () => engine.up(v1));
     await step('preview', v1, { same: total }, () => engine.up(v1, true));
@@ -192,14 +220,14 @@ function floorTable(title: string, rows: Measured[], latency: number, parallelis
     '',
     `floor = round trips × ${latency} ms ÷ ${parallelism} (parallelism = min(engine --parallel ${fmt(PARALLEL)}, pool ${POOL_SIZE}))`,
     '',
-    '| operation | round trips | wall ms | floor ms | wall ÷ floor | connections opened | peak in-flight |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| operation | round trips | wall ms | floor ms | wall ÷ floor | stand-in busy ms | peak in-flight | CPU ms: provider / engine / stand-in |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const m of rows) {
     const floor = (m.roundTrips * latency) / parallelism;
     lines.push(
       `| ${LABEL[m.op]} | ${m.roundTrips} | ${fmt(m.wallMs)} | ${fmt(floor)} | ${floor ? fmt(m.wallMs / floor, 2) : '—'} | ` +
-        `${m.connectionsOpened} | ${m.peakInFlight} |`,
+        `${fmt(m.busyMs)} | ${m.peakInFlight} | ${fmt(m.providerCpuMs)} / ${fmt(m.benchCpuMs)} / ${fmt(m.standinCpuMs)} |`,
     );
   }
   return lines.join('\n');
@@ -209,17 +237,21 @@ function tfLegend(regs: Registration[]): string {
   const kinds = [...new Set(regs.map(kindOf))];
   const ops: Operation[] = ['create', 'preview', 'refresh', 'update', 'delete'];
   const lines = ['### Terraform provider statement sequences (from peers.md)', ''];
-  for (const op of ops)
+  for (const op of ops) {
+    const same = new Map<string, Kind[]>();
     for (const k of kinds) {
       const s = tfSequence(k, op);
-      lines.push(`- ${op}, ${k}: ${s.statements.length} (${s.statements.join(' → ') || 'none'}); ${s.source}`);
+      const key = `${s.statements.length} (${s.statements.join(' → ') || 'none'}); ${s.source}`;
+      same.set(key, [...(same.get(key) ?? []), k]);
     }
+    for (const [key, ks] of same) lines.push(`- ${op}, ${ks.join('/')}: ${key}`);
+  }
   return lines.join('\n');
 }
 
 async function main() {
   const t0 = performance.now();
-  const standin = await startStandin({ port: 0 });
+  const standin = await startStandinProcess();
   const dir = makeProgramDir();
   const setup = new Client({ connectionString: standin.url, application_name: 'bench-setup' });
   try {
@@ -249,15 +281,30 @@ async function main() {
     process.stdout.write(out.join('\n'));
 
     const local = { host: '127.0.0.1', port: standin.port };
+    // Warm-up (not reported): JIT, the stand-in's first statements of each kind, pg and gRPC code paths.
+    await lifecycle(
+      standin,
+      local,
+      dir,
+      v1.filter((r) => r.name.endsWith('-0')),
+      v2.filter((r) => r.name.endsWith('-0')),
+    );
     const base = await lifecycle(standin, local, dir, v1, v2);
     print(table('No injected latency', base));
 
     if (WITH_LATENCY) {
-      standin.faults.setLatency(LATENCY);
+      await standin.setLatency(LATENCY);
       const slow = await lifecycle(standin, local, dir, v1, v2);
-      standin.faults.reset();
+      await standin.reset();
       print(table(`Stand-in latency ${LATENCY} ms per statement (faults.setLatency)`, slow));
-      print(floorTable(`Stand-in latency ${LATENCY} ms per statement: wall time against the floor`, slow, LATENCY, parallelism));
+      print(
+        floorTable(
+          `Stand-in latency ${LATENCY} ms per statement: wall time against the floor`,
+          slow,
+          LATENCY,
+          parallelism,
+        ),
+      );
 
       const proxy = await startLatencyProxy(local, LATENCY);
       try {
