@@ -1,7 +1,7 @@
 // npm run bench: 200 connections of mixed kinds (plus the secrets they reference) through the real
 // dynamic-provider server against the Materialize stand-in, with the engine's parallelism. See README.md.
 //   node scripts/run-ts.js bench/run.ts [--groups 20] [--latency 20] [--parallel N] [--no-latency]
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { makeProgramDir, removeProgramDir } from '../test/engine';
 import type { StatementLogEntry } from '../test/standin';
 import { POOL_SIZE } from '../provider/lifecycle/pool';
@@ -42,6 +42,7 @@ function arg(name: string): string | undefined {
 const GROUPS = Number(arg('groups') ?? 20);
 const LATENCY = Number(arg('latency') ?? 20);
 const PARALLEL = arg('parallel') === undefined ? Infinity : Number(arg('parallel'));
+const CEILING_N = 240;
 const WITH_LATENCY = !process.argv.includes('--no-latency');
 
 interface Measured {
@@ -54,8 +55,6 @@ interface Measured {
   connectionsOpened: number;
   sessions: number;
   peakInFlight: number;
-  /** Time during which the stand-in had at least one of the product's statements in flight. */
-  busyMs: number;
   providerCpuMs: number;
   benchCpuMs: number;
   standinCpuMs: number;
@@ -95,16 +94,27 @@ function peakInFlight(entries: StatementLogEntry[]): number {
   return peak;
 }
 
-function busyMs(entries: StatementLogEntry[]): number {
-  const spans = entries.map((e) => [e.startedAt, e.startedAt + e.durationMs]).sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = -Infinity;
-  for (const [s, e] of spans) {
-    if (e <= end) continue;
-    total += e - Math.max(s, end);
-    end = e;
+/**
+ * What the server itself allows: a bare pg pool of the provider's size sending `n` parameterized SELECTs
+ * (the product's read shape) at once, with no Pulumi in between. No client can beat this wall time.
+ */
+async function serverCeiling(target: { host: string; port: number }, n: number): Promise<number> {
+  const pool = new Pool({
+    ...target,
+    user: 'materialize',
+    password: 'materialize',
+    database: 'materialize',
+    max: POOL_SIZE,
+    application_name: 'bench-ceiling',
+  });
+  try {
+    await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.query('SELECT 1')));
+    const t = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => pool.query('SELECT $1::text AS x', [`u${i}`])));
+    return performance.now() - t;
+  } finally {
+    await pool.end();
   }
-  return total;
 }
 
 async function measure(
@@ -137,7 +147,6 @@ async function measure(
     connectionsOpened: (await standin.connectionsOpened()) - opened,
     sessions: new Set(log.map((e) => e.session)).size,
     peakInFlight: peakInFlight(log),
-    busyMs: busyMs(log),
     providerCpuMs: r.providerCpuMs,
     benchCpuMs: r.benchCpuMs,
     standinCpuMs,
@@ -214,20 +223,25 @@ function table(title: string, rows: Measured[]): string {
   return lines.join('\n');
 }
 
-function floorTable(title: string, rows: Measured[], latency: number, parallelism: number): string {
+function floorTable(title: string, rows: Measured[], latency: number, parallelism: number, ceiling: number): string {
   const lines = [
     `### ${title}`,
     '',
     `floor = round trips × ${latency} ms ÷ ${parallelism} (parallelism = min(engine --parallel ${fmt(PARALLEL)}, pool ${POOL_SIZE}))`,
     '',
-    '| operation | round trips | wall ms | floor ms | wall ÷ floor | stand-in busy ms | peak in-flight | CPU ms: provider / engine / stand-in |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    `server ceiling: a bare pg pool of ${POOL_SIZE} sending ${CEILING_N} parameterized SELECTs at once takes ${fmt(ceiling)} ms ` +
+      `(${fmt(ceiling / CEILING_N, 1)} ms per statement) on this path, with no Pulumi involved.`,
+    '',
+    '| operation | round trips | wall ms | floor ms | wall ÷ floor | server-ceiling ms (round trips × ceiling per statement) | wall ÷ ceiling | peak in-flight | CPU ms: provider / engine / stand-in |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const m of rows) {
     const floor = (m.roundTrips * latency) / parallelism;
+    const server = (m.roundTrips * ceiling) / CEILING_N;
     lines.push(
       `| ${LABEL[m.op]} | ${m.roundTrips} | ${fmt(m.wallMs)} | ${fmt(floor)} | ${floor ? fmt(m.wallMs / floor, 2) : '—'} | ` +
-        `${fmt(m.busyMs)} | ${m.peakInFlight} | ${fmt(m.providerCpuMs)} / ${fmt(m.benchCpuMs)} / ${fmt(m.standinCpuMs)} |`,
+        `${fmt(server)} | ${server ? fmt(m.wallMs / server, 2) : '—'} | ` +
+        `${m.peakInFlight} | ${fmt(m.providerCpuMs)} / ${fmt(m.benchCpuMs)} / ${fmt(m.standinCpuMs)} |`,
     );
   }
   return lines.join('\n');
@@ -291,10 +305,20 @@ async function main() {
     );
     const base = await lifecycle(standin, local, dir, v1, v2);
     print(table('No injected latency', base));
+    print(
+      floorTable(
+        'No injected latency: wall time against the server ceiling',
+        base,
+        0,
+        parallelism,
+        await serverCeiling(local, CEILING_N),
+      ),
+    );
 
     if (WITH_LATENCY) {
       await standin.setLatency(LATENCY);
       const slow = await lifecycle(standin, local, dir, v1, v2);
+      const slowCeiling = await serverCeiling(local, CEILING_N);
       await standin.reset();
       print(table(`Stand-in latency ${LATENCY} ms per statement (faults.setLatency)`, slow));
       print(
@@ -303,14 +327,25 @@ async function main() {
           slow,
           LATENCY,
           parallelism,
+          slowCeiling,
         ),
       );
 
       const proxy = await startLatencyProxy(local, LATENCY);
       try {
-        const net = await lifecycle(standin, { host: '127.0.0.1', port: proxy.port }, dir, v1, v2);
+        const via = { host: '127.0.0.1', port: proxy.port };
+        const net = await lifecycle(standin, via, dir, v1, v2);
+        const netCeiling = await serverCeiling(via, CEILING_N);
         print(table(`Network latency ${LATENCY} ms per client flight (bench/latency-proxy.ts)`, net));
-        print(floorTable(`Network latency ${LATENCY} ms: wall time against the floor`, net, LATENCY, parallelism));
+        print(
+          floorTable(
+            `Network latency ${LATENCY} ms: wall time against the floor`,
+            net,
+            LATENCY,
+            parallelism,
+            netCeiling,
+          ),
+        );
       } finally {
         await proxy.close();
       }
