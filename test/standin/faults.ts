@@ -29,8 +29,15 @@ export class Faults {
   }
   /** Called once per statement: waits as configured, then returns an error to inject, if any. */
   async onStatement(): Promise<InjectedError | undefined> {
+    await this.wait();
+    return this.takeFailure();
+  }
+  /** The delay part of onStatement alone, for callers that must wait before taking a lock. */
+  async wait(): Promise<void> {
     const delay = this.latencyMs + (this.delays.shift() ?? 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  }
+  takeFailure(): InjectedError | undefined {
     return this.fails.shift();
   }
 }

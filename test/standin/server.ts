@@ -48,6 +48,8 @@ interface Conn {
   engineStatements: Map<string, string>;
   enginePortals: Map<string, string>;
   extError: boolean;
+  /** The statement's latency was already waited out at Parse, before the engine lock. */
+  waited?: boolean;
 }
 
 export interface ServerDeps {
@@ -361,6 +363,11 @@ export class PgServer {
         }
         conn.ownStatements.delete(name);
         conn.engineStatements.set(name, sql);
+        // Latency is the network's: wait before taking the engine lock, so concurrent sessions overlap.
+        if (!conn.release) {
+          await this.deps.faults.wait();
+          conn.waited = true;
+        }
         return this.forward(conn, data);
       }
       if (code === 'B') {
@@ -395,7 +402,8 @@ export class PgServer {
         }
         const sql = conn.enginePortals.get(values[0]) ?? '';
         const entry = this.deps.log.start(session.id, session.applicationName, sql);
-        const injected = await this.deps.faults.onStatement();
+        const injected = conn.waited ? this.deps.faults.takeFailure() : await this.deps.faults.onStatement();
+        conn.waited = false;
         if (injected) {
           this.deps.log.finish(entry, injected);
           conn.extError = true;
