@@ -2,6 +2,7 @@
 // one in MZ_HOST, else the repository's stand-in) with a throwaway local Pulumi stack; or run it
 // yourself from the repository root (Pulumi.yaml there points here):
 //
+//   npm run build && ln -s .. node_modules/pulumi-materialize-connections   # once; npm run quickstart does it
 //   pulumi stack init dev
 //   pulumi config set materialize:host <host>            # and :port, :username, :database, :sslmode
 //   pulumi config set --secret materialize:password <app password>
