@@ -1,6 +1,9 @@
 /** @type {import('jest').Config} */
 // @swc/jest transpiles TypeScript, and also turns Materialize's parser glue (ESM) into CommonJS.
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|cj)s$': swc },
@@ -12,7 +15,12 @@ const common = {
 module.exports = {
   projects: [
     // Needs nothing but Node: pure functions, the stand-in server, the gRPC end-to-end suites.
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/services/'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/test/services/'],
+    },
     // Needs the real servers that scripts/services.sh starts (PostgreSQL, MariaDB, OpenSSH, moto).
     { ...common, displayName: 'services', testMatch: ['<rootDir>/test/services/**/*.test.ts'] },
   ],

@@ -19,8 +19,18 @@ function get(key: string): string {
 }
 
 export const services = {
-  pg: () => ({ host: get('SVC_PG_HOST'), port: Number(get('SVC_PG_PORT')), user: get('SVC_PG_USER'), password: get('SVC_PG_PASSWORD') }),
-  mysql: () => ({ host: get('SVC_MYSQL_HOST'), port: Number(get('SVC_MYSQL_PORT')), user: get('SVC_MYSQL_USER'), password: get('SVC_MYSQL_PASSWORD') }),
+  pg: () => ({
+    host: get('SVC_PG_HOST'),
+    port: Number(get('SVC_PG_PORT')),
+    user: get('SVC_PG_USER'),
+    password: get('SVC_PG_PASSWORD'),
+  }),
+  mysql: () => ({
+    host: get('SVC_MYSQL_HOST'),
+    port: Number(get('SVC_MYSQL_PORT')),
+    user: get('SVC_MYSQL_USER'),
+    password: get('SVC_MYSQL_PASSWORD'),
+  }),
   ssh: () => ({
     host: get('SVC_SSH_HOST'),
     port: Number(get('SVC_SSH_PORT')),
