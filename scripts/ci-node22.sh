@@ -71,6 +71,8 @@ say "building lib/"
 # 4. Jest, on Node 22, with @pulumi/pulumi mapped to the scratch install. The config is the repo's `unit`
 #    project (transforms, stand-in globalSetup) restricted to test/e2e.
 export CI_NODE22_ROOT=$ROOT CI_NODE22_PULUMI=$PULUMI_PKG CI_NODE22_WORK=$WORK
+# test/e2e/serialization.test.ts checks that the run really used these.
+export CI_EXPECT_PULUMI_VERSION=$PULUMI_V CI_EXPECT_NODE_MAJOR=22
 cat >"$WORK/jest.config.js" <<'EOF'
 const root = process.env.CI_NODE22_ROOT;
 const pulumi = process.env.CI_NODE22_PULUMI;
