@@ -14,7 +14,7 @@ import {
   resolveEndpoint,
   type MaterializeEndpoint,
 } from './endpoint';
-import { materializeError, MaterializeError, scrub } from './errors';
+import { materializeError, MaterializeError } from './errors';
 import { withSession, type Session } from './pool';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
@@ -272,15 +272,20 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         try {
           await s.query(statement);
         } catch (err) {
-          if (isDependency(err))
-            throw new MaterializeError(
-              scrub(
-                `cannot delete ${adapter.label} ${qualifiedName(location)}: ${(err as Error).message}. ` +
-                  'Remove or re-point the dependent objects first, or set dropCascade: true on this resource to drop them with it (DROP ... CASCADE).',
-                secretsOf(props),
-              ),
-              (err as { code?: string }).code,
+          if (isDependency(err)) {
+            // Materialize's message, DETAIL, HINT and SQLSTATE, with what to do about it in Pulumi terms.
+            const e = err as { message: string; code?: string; detail?: string; hint?: string };
+            throw materializeError(
+              {
+                ...e,
+                message:
+                  `${e.message}. Remove or re-point the dependent objects first, or set dropCascade: true on ` +
+                  'this resource to drop them with it (DROP ... CASCADE)',
+              },
+              `cannot delete ${adapter.label} ${qualifiedName(location)}`,
+              secretsOf(props),
             );
+          }
           throw materializeError(err, statement, secretsOf(props));
         }
       });
