@@ -54,7 +54,9 @@ export abstract class MaterializeObject extends pulumi.dynamic.Resource {
   declare readonly plannedSql: pulumi.Output<string[]>;
 }
 
-const COMMON_OUTPUTS = ['qualifiedName', 'owner', 'plannedSql'];
+// Location and comment too: a resource property exists only for keys in props, and toRef() needs all three
+// location outputs even when the user left schemaName/databaseName to their defaults.
+const COMMON_OUTPUTS = ['name', 'schemaName', 'databaseName', 'comment', 'qualifiedName', 'owner', 'plannedSql'];
 
 /** A resource reference as the plain data the provider takes; the Output carries the dependency. */
 export function toRef(value: unknown): unknown {
