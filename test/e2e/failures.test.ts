@@ -65,7 +65,11 @@ describeStandin('failures (private stand-in)', () => {
   }, 60_000);
   afterAll(async () => {
     await engine?.stop();
+    // Sockets the server dropped report their close asynchronously (pg-gateway logs an AbortError): let them
+    // settle before and after closing, so nothing logs after the suite has finished.
+    await new Promise((r) => setTimeout(r, 200));
     await standin?.close();
+    await new Promise((r) => setTimeout(r, 200));
     if (dir) removeProgramDir(dir);
   });
   afterEach(async () => {
