@@ -62,9 +62,13 @@ async function connect(e: ResolvedEndpoint): Promise<PoolClient> {
   }
 }
 
+/** Statements that are safe to send again if a broken connection leaves it unknown whether they ran. */
+const IDEMPOTENT = /^(SELECT|DROP \w+ IF EXISTS) /;
+
 /**
  * Runs `fn` on one pooled client. A pooled client the server closed while it sat idle fails its first
- * statement before the statement reaches the server; that one case is retried once on a new connection.
+ * statement; when that statement is safe to repeat (a catalog read, a DROP IF EXISTS) the operation is
+ * retried once on a new connection. A CREATE or ALTER is never sent twice.
  */
 export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -72,11 +76,12 @@ export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Pr
     const reused = used.has(client);
     used.add(client);
     let statements = 0;
+    let firstIdempotent = false;
     let broken: Error | undefined;
     try {
       return await fn({
         query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
-          statements++;
+          if (statements++ === 0) firstIdempotent = IDEMPOTENT.test(sql);
           try {
             return (await client.query<R>(sql, params)).rows;
           } catch (err) {
@@ -87,7 +92,7 @@ export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Pr
         },
       });
     } catch (err) {
-      if (broken && reused && statements === 1 && attempt === 0) continue;
+      if (broken && reused && statements === 1 && firstIdempotent && attempt === 0) continue;
       throw err;
     } finally {
       client.release(broken);
