@@ -115,21 +115,18 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     return sanitize({ ...inputs, ...adapter.computedOutputs(row) });
   }
 
-  /** The statements this change will run, as people should see them in `pulumi preview`. */
+  /**
+   * The statements this change will run, as people should see them in `pulumi preview`. A replacement
+   * shows the CREATE of the new object: the engine checks a replacement again with no old inputs, and
+   * shows the deletion itself.
+   */
   function plannedSql(olds: Props, news: Props): string[] {
     const after = withPlaceholders(sqlArgs(news)) as Args;
-    const creating = olds.name === undefined;
-    if (creating) return adapter.createStatements(after).map(adapter.display);
-    const plan = adapter.alterPlan(sqlArgs(olds), after);
-    if (plan.replaces.length === 0) return plan.statements.map(adapter.display);
-    const drop = dropSql(adapter.objectType, {
-      ...resolveLocation(sqlArgs(olds) as never),
-      dropCascade: news.dropCascade === true,
-    });
-    const create = adapter.createStatements(after).map(adapter.display);
-    const sameName =
-      qualifiedName(resolveLocation(after as never)) === qualifiedName(resolveLocation(sqlArgs(olds) as never));
-    return sameName ? [drop, ...create] : [...create, drop];
+    if (olds.name !== undefined) {
+      const plan = adapter.alterPlan(sqlArgs(olds), after);
+      if (plan.replaces.length === 0) return plan.statements.map(adapter.display);
+    }
+    return adapter.createStatements(after).map(adapter.display);
   }
 
   return {

@@ -48,17 +48,11 @@ describe('check', () => {
     ]);
   });
 
-  test('planned SQL of a replacement: DROP first when the name stays (it would collide), else CREATE first', async () => {
+  test('planned SQL of a replacement is the CREATE of the new object', async () => {
     const olds = (await pg.check({}, base)).inputs!;
-    const sameName = await pg.check(olds, { ...base, sshTunnel: { name: 't' } });
-    expect(sameName.inputs!.plannedSql).toEqual([
-      `DROP CONNECTION IF EXISTS ${q('pg')}`,
+    const replaced = await pg.check(olds, { ...base, sshTunnel: { name: 't' } });
+    expect(replaced.inputs!.plannedSql).toEqual([
       `CREATE CONNECTION ${q('pg')} TO POSTGRES (HOST = 'h', DATABASE = 'd', USER = 'u', PASSWORD = SECRET ${q('pw')}, SSH TUNNEL = ${q('t')}) WITH (VALIDATE = false)`,
-    ]);
-    const moved = await pg.check(olds, { ...base, schemaName: 'other' });
-    expect(moved.inputs!.plannedSql).toEqual([
-      `CREATE CONNECTION ${q('pg', 'other')} TO POSTGRES (HOST = 'h', DATABASE = 'd', USER = 'u', PASSWORD = SECRET ${q('pw', 'other')}) WITH (VALIDATE = false)`,
-      `DROP CONNECTION IF EXISTS ${q('pg')}`,
     ]);
   });
 
