@@ -1,4 +1,4 @@
-// The Terraform provider's statements per resource and operation, as /work/shared/reference/peers.md
+// The Terraform provider's statements per resource and operation, as ../shared/reference/peers.md (the team's study of the Terraform provider)
 // describes them (TF provider at HEAD 49b83a02; the two Pulumi peers run the same CRUD code). Every count
 // names the peers.md passage it comes from.
 

@@ -1,6 +1,6 @@
 // The SDK under Pulumi's mocks (no provider process): what each resource class registers. Mocks do not expose
 // resource options, so the mock monitor's registerResource is wrapped to read them off the request
-// (/work/shared/sketches/pulumi-harness/mocks-opts.js).
+// (the pulumi-harness sketch mocks-opts.js in ../shared/sketches).
 import * as pulumi from '@pulumi/pulumi';
 import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
 import * as mz from '../../sdk';
