@@ -55,6 +55,15 @@ export function sanitize<T>(value: T): T {
   return value;
 }
 
+/** JSON with object keys sorted: equal values give equal text whatever order their keys arrived in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 function withPlaceholders(value: unknown): unknown {
   if (value === UNKNOWN) return PLACEHOLDER;
   if (Array.isArray(value)) return value.map(withPlaceholders);
@@ -167,7 +176,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         changes = plan.statements.length > 0;
       }
       const lifecycleChanged =
-        JSON.stringify(lifecycleArgs(olds)) !== JSON.stringify(lifecycleArgs(news)) || olds.validate !== news.validate;
+        canonicalJson(lifecycleArgs(olds)) !== canonicalJson(lifecycleArgs(news)) || olds.validate !== news.validate;
       changes = changes || replaces.length > 0 || lifecycleChanged;
       const sameName =
         !replaces.includes('materialize') &&

@@ -119,6 +119,11 @@ describe('diff', () => {
     });
   });
 
+  test('the order in which an object's keys arrive is no change', async () => {
+    const olds = await outs(pg, { ...base, materialize: { host: 'a', port: 1 } });
+    expect((await pg.diff('u1', olds, { ...olds, materialize: { port: 1, host: 'a' } })).changes).toBe(false);
+  });
+
   test('lifecycle-only changes update state without SQL', async () => {
     const d = await pg.diff('u1', await outs(pg, base), (await pg.check({}, { ...base, dropCascade: true })).inputs!);
     expect(d).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
