@@ -119,7 +119,7 @@ describe('diff', () => {
     });
   });
 
-  test('the order in which an object's keys arrive is no change', async () => {
+  test('the order in which object keys arrive is no change', async () => {
     const olds = await outs(pg, { ...base, materialize: { host: 'a', port: 1 } });
     expect((await pg.diff('u1', olds, { ...olds, materialize: { port: 1, host: 'a' } })).changes).toBe(false);
   });
