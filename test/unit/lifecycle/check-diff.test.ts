@@ -1,11 +1,25 @@
 // check and diff need no round trip: validation, canonical inputs, the planned SQL shown in
 // `pulumi preview`, and in-place vs replace decisions, including with preview placeholders.
-import { dynamicProvider, UNKNOWN } from '../../../provider';
+import { dynamicProvider, UNKNOWN, type DynamicImpl, type ResourceKind } from '../../../provider';
+import { check as checkSql } from '../../support/checked-provider';
 
 const q = (name: string, schema = 'public') => `"materialize"."${schema}"."${name}"`;
-const pg = dynamicProvider('postgres');
-const kafka = dynamicProvider('kafka');
-const secret = dynamicProvider('secret');
+
+/** The provider of a kind, with every planned statement of `check` also checked by Materialize's parser. */
+function parserChecked(kind: ResourceKind): DynamicImpl {
+  const impl = dynamicProvider(kind);
+  return {
+    ...impl,
+    check: async (olds, news) => {
+      const r = await impl.check(olds, news);
+      for (const statement of (r.inputs?.plannedSql as string[] | undefined) ?? []) checkSql(statement);
+      return r;
+    },
+  };
+}
+const pg = parserChecked('postgres');
+const kafka = parserChecked('kafka');
+const secret = parserChecked('secret');
 const base = { name: 'pg', host: 'h', database: 'd', user: 'u', password: { name: 'pw' }, validate: false };
 
 describe('check', () => {
@@ -84,7 +98,7 @@ describe('check', () => {
 });
 
 describe('diff', () => {
-  const outs = async (p: typeof pg, args: Record<string, unknown>) => ({
+  const outs = async (p: DynamicImpl, args: Record<string, unknown>) => ({
     ...(await p.check({}, args)).inputs!,
     connectionId: 'u1',
   });
