@@ -37,25 +37,19 @@ export function alterConnectionSql(kind: ConnectionKind, olds: Args, news: Args)
   if (replaces.length) return { statements: [], replaces };
 
   const statements: string[] = [];
-  const actions = optionActions(spec, changes, resolveLocation(newLoc));
+  const actions = optionActions(changes, resolveLocation(newLoc));
   if (actions.length)
     statements.push(`ALTER CONNECTION ${qualifiedName(oldLoc)} ${actions.join(', ')}${withValidate(news)}`);
   statements.push(...objectChangeSql('connection', oldLoc, newLoc));
   return { statements, replaces: [] };
 }
 
-function optionActions(spec: ConnectionSpec, changes: OptionChange[], own: ResolvedLocation): string[] {
-  const setChanges = changes.filter((c) => c.value !== undefined);
-  const setArgs = new Set(setChanges.map((c) => c.option.arg));
-  // Setting one member of a Kafka broker group drops its siblings; RESETting them too is an error (§3.2).
-  const implicitlyDropped = new Set(
-    spec.exclusiveGroups
-      .filter((g) => g.alterSetDropsSiblings && g.args.some((a) => setArgs.has(a)))
-      .flatMap((g) => g.args.filter((a) => !setArgs.has(a))),
-  );
-  const sets = setChanges.map((c) => `SET (${renderOption(c.option, c.value, own)})`);
+function optionActions(changes: OptionChange[], own: ResolvedLocation): string[] {
+  const sets = changes.filter((c) => c.value !== undefined).map((c) => `SET (${renderOption(c.option, c.value, own)})`);
+  // Setting BROKERS drops a BROKER Materialize-side (its mutually exclusive set, §3.2), so aliases are only
+  // RESET alongside their option's own RESET.
   const resets = changes
-    .filter((c) => c.value === undefined && !implicitlyDropped.has(c.option.arg))
-    .map((c) => `RESET (${c.option.keyword})`);
+    .filter((c) => c.value === undefined)
+    .flatMap((c) => [c.option.keyword, ...(c.option.aliases ?? [])].map((k) => `RESET (${k})`));
   return [...sets, ...resets];
 }

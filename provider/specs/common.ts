@@ -45,10 +45,8 @@ export function rule(args: readonly string[], check: (a: Args) => Failure[]): Ru
   return { args, check };
 }
 
-export function exclusive(
-  group: Omit<ExclusiveGroup, 'alterSetDropsSiblings'> & { alterSetDropsSiblings?: boolean },
-): ExclusiveGroup {
-  return { ...group, alterSetDropsSiblings: group.alterSetDropsSiblings ?? false };
+export function exclusive(group: ExclusiveGroup): ExclusiveGroup {
+  return group;
 }
 
 // Options several types share, with the same keyword and value kind everywhere.

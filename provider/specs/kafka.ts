@@ -54,12 +54,16 @@ export const kafkaSpec: ConnectionSpec = {
   sqlType: 'KAFKA',
   validateByDefault: true,
   options: [
-    option(
-      'brokers',
-      'BROKERS',
-      { type: 'brokers' },
-      "Bootstrap brokers: 'host:port' strings, or { address, sshTunnel? , awsPrivatelink?: { connection, port?, availabilityZone? } }.",
-    ),
+    {
+      ...option(
+        'brokers',
+        'BROKERS',
+        { type: 'brokers' },
+        "Bootstrap brokers: 'host:port' strings, or { address, sshTunnel? , awsPrivatelink?: { connection, port?, availabilityZone? } }.",
+      ),
+      // Always rendered as BROKERS; a connection created elsewhere with `BROKER 'x'` reads back as brokers.
+      aliases: ['BROKER'],
+    },
     option(
       'awsPrivatelink',
       'AWS PRIVATELINK',
@@ -117,7 +121,6 @@ export const kafkaSpec: ConnectionSpec = {
       required: true,
       noneReason: 'must set one of BROKER, BROKERS, or AWS PRIVATELINK',
       manyReason: 'can only set one of BROKER, BROKERS, or AWS PRIVATELINK',
-      alterSetDropsSiblings: true,
     }),
   ],
   rules: [

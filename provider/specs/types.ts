@@ -38,6 +38,12 @@ export interface OptionSpec {
   /** The SQL option name, as Materialize displays it. */
   readonly keyword: string;
   readonly value: ValueKind;
+  /**
+   * Other option names Materialize has for the same setting (Kafka's single `BROKER` for `BROKERS`).
+   * The renderer never writes them, but an object created elsewhere may use them, so removing the option
+   * also RESETs them (a RESET of an unset option is a no-op, §3.2).
+   */
+  readonly aliases?: readonly string[];
   /** Whether ALTER CONNECTION may change it; a change of a non-alterable option replaces the connection. */
   readonly alterable: boolean;
   /** One line for documentation. */
@@ -64,11 +70,6 @@ export interface ExclusiveGroup {
   readonly required: boolean;
   readonly noneReason?: string;
   readonly manyReason: string;
-  /**
-   * ALTER CONNECTION SET of one member implicitly drops the others, and an explicit RESET of a sibling
-   * alongside the SET is an error (Kafka's broker group, materialize-semantics.md §3.2 step 8).
-   */
-  readonly alterSetDropsSiblings: boolean;
 }
 
 /** A computed output read from a per-type catalog relation, joined on the connection id (§5.4). */

@@ -67,15 +67,18 @@ describe('ALTER CONNECTION', () => {
     });
   });
 
-  test('Kafka: switching BROKERS to AWS PRIVATELINK is one SET; the sibling is dropped implicitly (§3.2)', () => {
+  test('Kafka: BROKERS and AWS PRIVATELINK swap in one statement; only BROKER and BROKERS drop each other (§3.2)', () => {
+    // Materialize's MUTUALLY_EXCLUSIVE_SETS is [BROKER, BROKERS]: a SET of AWS PRIVATELINK alone would keep BROKERS.
     expect(
       alterConnectionSql('kafka', kafka, { name: 'k', awsPrivatelink: { connection: { name: 'pl' }, port: 9092 } }),
     ).toEqual({
-      statements: [`ALTER CONNECTION ${q('k')} SET (AWS PRIVATELINK = ${q('pl')} (PORT 9092))`],
+      statements: [
+        `ALTER CONNECTION ${q('k')} SET (AWS PRIVATELINK = ${q('pl')} (PORT 9092)), RESET (BROKERS), RESET (BROKER)`,
+      ],
       replaces: [],
     });
     expect(alterConnectionSql('kafka', { name: 'k', awsPrivatelink: { connection: { name: 'pl' } } }, kafka)).toEqual({
-      statements: [`ALTER CONNECTION ${q('k')} SET (BROKERS = ('a:9092'))`],
+      statements: [`ALTER CONNECTION ${q('k')} SET (BROKERS = ('a:9092')), RESET (AWS PRIVATELINK)`],
       replaces: [],
     });
   });

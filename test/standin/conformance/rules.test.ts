@@ -438,6 +438,32 @@ const cases: [string, Step][] = [
     '§3.2.4 PG same tunnel fine',
     { sql: "ALTER CONNECTION pgt SET (HOST 'other') WITH (VALIDATE = false)", tag: 'ALTER CONNECTION' },
   ],
+  [
+    '§3.2.8 setup: a Kafka connection with BROKERS',
+    {
+      sql: "CREATE CONNECTION kx TO KAFKA (BROKERS ('k:9092'), SECURITY PROTOCOL PLAINTEXT)" + NV,
+      tag: 'CREATE CONNECTION',
+    },
+  ],
+  [
+    '§3.2.8 AWS PRIVATELINK is not in the mutually exclusive set: SET alone keeps BROKERS',
+    {
+      sql: 'ALTER CONNECTION kx SET (AWS PRIVATELINK pl)' + NV,
+      code: '0A000',
+      error: 'invalid ALTER CONNECTION: invalid CONNECTION: can only set one of BROKER, BROKERS, or AWS PRIVATELINK',
+    },
+  ],
+  [
+    '§3.2.8 switching to AWS PRIVATELINK resets BROKERS (and a no-op RESET of BROKER)',
+    {
+      sql: 'ALTER CONNECTION kx SET (AWS PRIVATELINK pl), RESET (BROKERS), RESET (BROKER)' + NV,
+      tag: 'ALTER CONNECTION',
+    },
+  ],
+  [
+    '§3.2.8 and back: SET (BROKERS) with RESET (AWS PRIVATELINK) is allowed',
+    { sql: "ALTER CONNECTION kx SET (BROKERS ('k:9092')), RESET (AWS PRIVATELINK)" + NV, tag: 'ALTER CONNECTION' },
+  ],
   ['§3.4 RENAME', { sql: 'ALTER CONNECTION ssh2 RENAME TO ssh3', tag: 'ALTER CONNECTION' }],
   ['§3.4 OWNER TO unknown role', { sql: 'ALTER CONNECTION ssh3 OWNER TO nobody', error: "unknown role 'nobody'" }],
   ['§3.4 OWNER TO', { sql: 'ALTER CONNECTION ssh3 OWNER TO r1', tag: 'ALTER CONNECTION' }],

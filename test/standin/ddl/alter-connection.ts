@@ -5,7 +5,7 @@ import { done, type ExecContext, type ExecResult } from '../context';
 import { MzError, SQLSTATE, planError } from '../errors';
 import { VALIDATE_BY_DEFAULT } from '../options';
 import { checkPermitted, planConnectionOptions } from '../rules';
-import { KAFKA_BROKER_GROUP } from '../rules/kafka';
+import { KAFKA_ALTER_EXCLUSIVE } from '../rules/kafka';
 import { Opts } from '../rules/opts';
 import { renderValue } from '../render';
 import { generateKeyPair } from '../ssh-keys';
@@ -73,10 +73,10 @@ export async function alterConnection(ctx: ExecContext, st: AlterStmt): Promise<
   }
   // §3.2.8: Kafka mutually exclusive group.
   if (type === 'KAFKA') {
-    const setG = sets.map((s) => s.name).filter((n) => KAFKA_BROKER_GROUP.includes(n));
-    const dropG = drops.filter((n) => KAFKA_BROKER_GROUP.includes(n));
+    const setG = sets.map((s) => s.name).filter((n) => KAFKA_ALTER_EXCLUSIVE.includes(n));
+    const dropG = drops.filter((n) => KAFKA_ALTER_EXCLUSIVE.includes(n));
     if (setG.length && dropG.length) {
-      const names = KAFKA_BROKER_GROUP.filter((n) => setG.includes(n) || dropG.includes(n));
+      const names = KAFKA_ALTER_EXCLUSIVE.filter((n) => setG.includes(n) || dropG.includes(n));
       throw planError(`cannot both SET and DROP/RESET mutually exclusive KAFKA options ${names.join(', ')}`);
     }
   }
@@ -84,8 +84,8 @@ export async function alterConnection(ctx: ExecContext, st: AlterStmt): Promise<
 
   // Merge: remove SET/DROPped options (and, for Kafka, the siblings of a SET group member); append SETs.
   const removed = new Set([...sets.map((s) => s.name), ...drops]);
-  if (type === 'KAFKA' && sets.some((s) => KAFKA_BROKER_GROUP.includes(s.name)))
-    KAFKA_BROKER_GROUP.forEach((n) => removed.add(n));
+  if (type === 'KAFKA' && sets.some((s) => KAFKA_ALTER_EXCLUSIVE.includes(s.name)))
+    KAFKA_ALTER_EXCLUSIVE.forEach((n) => removed.add(n));
   // The merged list comes back sorted by option name: connection-alter.td shows `SET (broker = 'abcd')` on
   // (BROKER, SECURITY PROTOCOL) keeping BROKER first, which "retain + append" (§3.2) would not. A sorted
   // (BTreeMap-keyed) merge explains every output seen (§10); the exact order is [unverified] beyond that.

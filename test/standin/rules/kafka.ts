@@ -4,7 +4,13 @@ import type { Catalog } from '../catalog';
 import { planError } from '../errors';
 import { invalidConnection, type Opts } from './opts';
 
+/** At CREATE exactly one of these is required (§1.7). */
 export const KAFKA_BROKER_GROUP = ['BROKER', 'BROKERS', 'AWS PRIVATELINK'];
+/**
+ * ALTER's mutually exclusive set: SET of one drops the other. Materialize's connection.rs defines
+ * `MUTUALLY_EXCLUSIVE_SETS = &[&[Broker, Brokers]]`; AWS PRIVATELINK is not in it (§3.2 step 8 guessed it was).
+ */
+export const KAFKA_ALTER_EXCLUSIVE = ['BROKER', 'BROKERS'];
 const PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
 
 export function kafkaBrokers(o: Opts): Extract<Value, { t: 'broker' }>[] {
