@@ -5,8 +5,13 @@ import { specFor, type Args, type ConnectionKind, type OptionSpec } from './spec
 import { isSet } from './specs/common';
 import { quoteLiteral, qualifiedName, resolveLocation, type ObjectLocation, type ResolvedLocation } from './sql/quote';
 import { isObjectRef, refSql } from './sql/refs';
+import { containsUnknown } from './unknown';
+
+/** How a value not known until `pulumi up` shows in planned SQL. */
+export const COMPUTED = '<computed>';
 
 export function renderOptionValue(opt: OptionSpec, value: unknown, own: ResolvedLocation): string {
+  if (containsUnknown(value)) return COMPUTED;
   const v = opt.value;
   switch (v.type) {
     case 'text':

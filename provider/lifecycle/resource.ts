@@ -4,6 +4,7 @@
 import type { Args, Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
+import { COMPUTED } from '../render';
 import { qualifiedName, resolveLocation } from '../sql/quote';
 import { LIFECYCLE_ARGS } from '../args';
 import type { ObjectAdapter } from './adapters';
@@ -20,7 +21,6 @@ import { withSession, type Session } from './pool';
 /** Inputs the lifecycle reads itself; they are never SQL. */
 export { LIFECYCLE_ARGS as LIFECYCLE_KEYS } from '../args';
 export const PLANNED_SQL = 'plannedSql';
-const PLACEHOLDER = '<computed>';
 
 type Props = Record<string, unknown>;
 
@@ -64,12 +64,12 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-function withPlaceholders(value: unknown): unknown {
-  if (value === UNKNOWN) return PLACEHOLDER;
-  if (Array.isArray(value)) return value.map(withPlaceholders);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v)]));
-  return value;
+/** The object's own name, location, comment and owner with preview placeholders shown as `<computed>`. */
+function withPlaceholders(args: Props): Props {
+  const shown = { ...args };
+  for (const key of ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole'])
+    if (containsUnknown(shown[key])) shown[key] = COMPUTED;
+  return shown;
 }
 
 function lifecycleFailures(news: Props): Failure[] {
