@@ -52,11 +52,22 @@ export abstract class MaterializeObject extends pulumi.dynamic.Resource {
   declare readonly comment: pulumi.Output<string | undefined>;
   /** The SQL the last `pulumi up` planned for this object (secret values masked); `pulumi preview` shows the next. */
   declare readonly plannedSql: pulumi.Output<string[]>;
+  /** The Materialize (`host:port`) the object lives in; later operations refuse to run against another. */
+  declare readonly materializeEndpoint: pulumi.Output<string>;
 }
 
 // Location and comment too: a resource property exists only for keys in props, and toRef() needs all three
 // location outputs even when the user left schemaName/databaseName to their defaults.
-const COMMON_OUTPUTS = ['name', 'schemaName', 'databaseName', 'comment', 'qualifiedName', 'owner', 'plannedSql'];
+const COMMON_OUTPUTS = [
+  'name',
+  'schemaName',
+  'databaseName',
+  'comment',
+  'qualifiedName',
+  'owner',
+  'plannedSql',
+  'materializeEndpoint',
+];
 
 /** A resource reference as the plain data the provider takes; the Output carries the dependency. */
 export function toRef(value: unknown): unknown {

@@ -25,6 +25,8 @@ export abstract class Connection extends MaterializeObject {
     opts?: pulumi.CustomResourceOptions,
   ) {
     const outputs = ['connectionId', 'createSql', ...connectionSpecs[kind].catalogOutputs.map((o) => o.output)];
-    super(...registerObject(kind, type, name, connectionProps(kind, args), outputs, [], opts));
+    // A credential given as text (a session token, an OAuth credential) is a secret output.
+    const sensitive = connectionSpecs[kind].options.filter((o) => o.sensitive).map((o) => o.arg);
+    super(...registerObject(kind, type, name, connectionProps(kind, args), outputs, sensitive, opts));
   }
 }

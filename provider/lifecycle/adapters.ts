@@ -85,7 +85,8 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
       createSql: humanizeCreateSql(row.createSql ?? ''),
       ...row.details,
     }),
-    secretValues: () => [],
+    secretValues: (inputs) =>
+      spec.options.filter((o) => o.sensitive && typeof inputs[o.arg] === 'string').map((o) => inputs[o.arg] as string),
   };
 }
 

@@ -92,7 +92,10 @@ export function endpointProblems(endpoint: unknown): string[] {
   return problems;
 }
 
-/** What identifies the Materialize environment an object lives in (a change means another place: replace). */
+/**
+ * What identifies the Materialize an object lives in: host and port. The session database is not part of
+ * it, because every statement names objects fully qualified.
+ */
 export function endpointIdentity(e: ResolvedEndpoint): string {
-  return `${e.host}:${e.port}/${e.database}`;
+  return `${e.host}:${e.port}`;
 }

@@ -5,9 +5,10 @@ import type { Args, Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
 import { COMPUTED } from '../render';
-import { qualifiedName, resolveLocation } from '../sql/quote';
+import { qualifiedName, quoteLiteral, resolveLocation } from '../sql/quote';
 import { LIFECYCLE_ARGS } from '../args';
 import type { ObjectAdapter } from './adapters';
+import type { CatalogRow } from './catalog';
 import {
   configureFromStack,
   endpointIdentity,
@@ -91,20 +92,46 @@ function isDependency(err: unknown): boolean {
   return /still depended upon by/.test((err as Error)?.message ?? '');
 }
 
+/** The output that records which Materialize (host:port) the object lives in. */
+export const ENDPOINT_OUTPUT = 'materializeEndpoint';
+
 export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
   const sqlArgs = (props: Props): Props => pick(props, adapter.argKeys);
   const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_ARGS);
   const endpointOf = (props: Props) => resolveEndpoint(props.materialize as MaterializeEndpoint | undefined);
+  const placeOf = (props: Props) => endpointIdentity(endpointOf(props));
   const secretsOf = (props: Props): string[] => {
     const password = (props.materialize as MaterializeEndpoint | undefined)?.password;
     return [...adapter.secretValues(props), ...(password ? [password] : [])];
   };
+  /** A statement as people may see it: secret values and sensitive text masked. */
+  const shown = (statement: string, props: Props): string =>
+    adapter
+      .secretValues(props)
+      .reduce((sql, value) => sql.split(quoteLiteral(value)).join("'********'"), adapter.display(statement));
+
+  /**
+   * The endpoint of an existing object, refusing when the provider's settings now point at another
+   * Materialize: catalog ids repeat across environments, so reading, altering or dropping "the same" id
+   * or name elsewhere would touch an unrelated object.
+   */
+  function endpointOfExisting(props: Props) {
+    const stored = props[ENDPOINT_OUTPUT];
+    const current = placeOf(props);
+    if (typeof stored === 'string' && stored !== current)
+      throw new MaterializeError(
+        `${adapter.label} ${qualifiedName(resolveLocation(sqlArgs(props) as never))} lives in the Materialize at ` +
+          `${stored}, but the settings now point at ${current}. Restore materialize:host/port (or MZ_HOST/MZ_PORT, or ` +
+          "the resource's materialize input) to reach it, or remove it from the stack with `pulumi state delete`.",
+      );
+    return endpointOf(props);
+  }
 
   async function run(s: Session, statement: string, props: Props): Promise<void> {
     try {
       await s.query(statement);
     } catch (err) {
-      throw materializeError(err, `${adapter.display(statement)}`, secretsOf(props));
+      throw materializeError(err, shown(statement, props), secretsOf(props));
     }
   }
 
@@ -120,8 +147,15 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     }
   }
 
-  function outputs(inputs: Props, row: Parameters<ObjectAdapter['computedOutputs']>[0]): Props {
-    return sanitize({ ...inputs, ...adapter.computedOutputs(row) });
+  function outputs(inputs: Props, row: CatalogRow): Props {
+    const computed = adapter.computedOutputs(row);
+    if (typeof computed.createSql === 'string') computed.createSql = shown(computed.createSql, inputs);
+    return sanitize({ ...inputs, ...computed, [ENDPOINT_OUTPUT]: placeOf(inputs) });
+  }
+
+  /** What the catalog says the object is now, as outputs (after a failure part-way). */
+  function actualOutputs(inputs: Props, row: CatalogRow): Props {
+    return outputs({ ...inputs, ...adapter.argsFromRow(row, sqlArgs(inputs)) }, row);
   }
 
   /**
@@ -133,9 +167,9 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     const after = withPlaceholders(sqlArgs(news)) as Args;
     if (olds.name !== undefined) {
       const plan = adapter.alterPlan(sqlArgs(olds), after);
-      if (plan.replaces.length === 0) return plan.statements.map(adapter.display);
+      if (plan.replaces.length === 0) return plan.statements.map((st) => shown(st, news));
     }
-    return adapter.createStatements(after).map(adapter.display);
+    return adapter.createStatements(after).map((st) => shown(st, news));
   }
 
   return {
@@ -147,6 +181,8 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       const failures = [...adapter.validate(news), ...lifecycleFailures(news)];
       if (failures.length) return { inputs: news, failures };
       const inputs: Props = { ...news, ...adapter.normalize(sqlArgs(news)) };
+      // COMMENT ... IS '' leaves no comment, so '' is kept as "no comment" (it would read back as absent).
+      if (inputs.comment === '') delete inputs.comment;
       inputs[PLANNED_SQL] = plannedSql(olds, inputs);
       return { inputs: sanitize(inputs) };
     },
@@ -156,11 +192,10 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       const newArgs = sqlArgs(news);
       const replaces: string[] = [];
       let changes = false;
-      if (
-        containsUnknown(news.materialize) ||
-        endpointIdentity(endpointOf(olds)) !== endpointIdentity(endpointOf(news))
-      )
-        replaces.push('materialize');
+      // Another Materialize (host or port) is another place: the object is created there. An endpoint not
+      // known yet during preview is shown as an update.
+      const storedPlace = typeof olds[ENDPOINT_OUTPUT] === 'string' ? olds[ENDPOINT_OUTPUT] : placeOf(olds);
+      if (!containsUnknown(news.materialize) && placeOf(news) !== storedPlace) replaces.push('materialize');
       if (containsUnknown(newArgs)) {
         // Preview: a placeholder in a replace-forcing property is a replacement, anywhere else an update;
         // the known part is diffed as usual, with the unknown arguments held at their old values.
@@ -191,8 +226,9 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       return withSession(endpointOf(inputs), async (s) => {
         let row = inputs.adoptExisting === true ? await readBack(s, inputs, { location }) : undefined;
         if (row) {
-          // Adoption: converge the existing object to the inputs.
-          const plan = adapter.alterPlan(adapter.argsFromRow(row, args), args);
+          // Adoption: converge the existing object to the inputs. Nothing is known from an earlier run, so
+          // what the catalog cannot tell (a secret's value, the owner) is set anyway.
+          const plan = adapter.alterPlan(adapter.argsFromRow(row, {}), args);
           if (plan.replaces.length)
             throw new MaterializeError(
               `cannot adopt ${adapter.label} ${qualifiedName(location)}: ${plan.replaces.join(', ')} differ from the inputs and Materialize cannot change them in place; drop it or align the inputs`,
@@ -214,7 +250,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           try {
             for (const statement of after) await run(s, statement, inputs);
           } catch (err) {
-            // Never leave an untracked object: undo the CREATE, or hand Pulumi the partial object.
+            // Never leave an untracked object: undo the CREATE, or hand Pulumi the object as it is.
             try {
               await s.query(dropSql(adapter.objectType, location));
             } catch {
@@ -222,7 +258,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
               if (partial)
                 throw Object.assign(err as Error, {
                   id: partial.id,
-                  properties: sanitize({ ...inputs, ...adapter.computedOutputs(partial) }),
+                  properties: actualOutputs(inputs, partial),
                   reasons: [(err as Error).message],
                 });
             }
@@ -239,7 +275,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     },
 
     async read(id, props) {
-      return withSession(endpointOf(props), async (s) => {
+      return withSession(endpointOfExisting(props), async (s) => {
         const row = await readBack(s, props, { id });
         if (!row) return {};
         const args = adapter.argsFromRow(row, sqlArgs(props));
@@ -260,8 +296,25 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         );
         return { outs: sanitize({ ...computed, ...news }) };
       }
-      return withSession(endpointOf(news), async (s) => {
-        for (const statement of plan.statements) await run(s, statement, news);
+      return withSession(endpointOfExisting({ ...news, [ENDPOINT_OUTPUT]: olds[ENDPOINT_OUTPUT] }), async (s) => {
+        let done = 0;
+        try {
+          for (const statement of plan.statements) {
+            await run(s, statement, news);
+            done++;
+          }
+        } catch (err) {
+          // Some statements ran (a RENAME, say): give Pulumi the object as it now is, so the next run
+          // plans from there instead of repeating what already happened.
+          const row = done > 0 ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
+          if (row)
+            throw Object.assign(err as Error, {
+              id,
+              properties: actualOutputs(news, row),
+              reasons: [(err as Error).message],
+            });
+          throw err;
+        }
         const row = await readBack(s, news, { id });
         if (!row)
           throw new MaterializeError(
@@ -274,7 +327,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     async delete(_id, props) {
       const location = resolveLocation(sqlArgs(props) as never);
       const statement = dropSql(adapter.objectType, { ...location, dropCascade: props.dropCascade === true });
-      await withSession(endpointOf(props), async (s) => {
+      await withSession(endpointOfExisting(props), async (s) => {
         try {
           await s.query(statement);
         } catch (err) {

@@ -23,12 +23,15 @@ export const awsSpec: ConnectionSpec = {
       'Access key ID for credentials-based authentication (deprecated by AWS); text or a Secret.',
     ),
     option('secretAccessKey', 'SECRET ACCESS KEY', { type: 'secret' }, 'The secret access key; a Secret.'),
-    option(
-      'sessionToken',
-      'SESSION TOKEN',
-      { type: 'text-or-secret' },
-      'Session token for the access key; text or a Secret.',
-    ),
+    {
+      ...option(
+        'sessionToken',
+        'SESSION TOKEN',
+        { type: 'text-or-secret' },
+        'Session token for the access key; text or a Secret (as text it is masked in planned SQL and outputs).',
+      ),
+      sensitive: true,
+    },
     option('assumeRoleArn', 'ASSUME ROLE ARN', { type: 'text' }, 'ARN of the IAM role Materialize assumes.'),
     option(
       'assumeRoleSessionName',

@@ -15,12 +15,15 @@ export const icebergCatalogSpec: ConnectionSpec = {
       { type: 'text' },
       'The warehouse (required for s3tablesrest: the table bucket ARN).',
     ),
-    option(
-      'credential',
-      'CREDENTIAL',
-      { type: 'text-or-secret' },
-      'OAuth2 credential for rest catalogs; text or a Secret.',
-    ),
+    {
+      ...option(
+        'credential',
+        'CREDENTIAL',
+        { type: 'text-or-secret' },
+        'OAuth2 credential for rest catalogs; text or a Secret (as text it is masked in planned SQL and outputs).',
+      ),
+      sensitive: true,
+    },
     option('scope', 'SCOPE', { type: 'text' }, 'OAuth2 scope for rest catalogs.'),
     option(
       'awsConnection',

@@ -44,6 +44,8 @@ export interface OptionSpec {
    * also RESETs them (a RESET of an unset option is a no-op, §3.2).
    */
   readonly aliases?: readonly string[];
+  /** Given as text, the value is a credential: masked in planned SQL, createSql and messages. */
+  readonly sensitive?: boolean;
   /** Whether ALTER CONNECTION may change it; a change of a non-alterable option replaces the connection. */
   readonly alterable: boolean;
   /** One line for documentation. */

@@ -145,16 +145,33 @@ describe('diff', () => {
     expect(d).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
-  test('another Materialize (host, port or database) replaces; new credentials do not', async () => {
-    const olds = await outs(pg, { ...base, materialize: { host: 'a', password: 'x' } });
+  test('another Materialize (host or port) replaces; new credentials or session database do not', async () => {
+    const olds = {
+      ...(await outs(pg, { ...base, materialize: { host: 'a', password: 'x' } })),
+      materializeEndpoint: 'a:6875',
+    };
     expect((await pg.diff('u1', olds, { ...olds, materialize: { host: 'b', password: 'x' } })).replaces).toEqual([
       'materialize',
     ]);
-    expect(await pg.diff('u1', olds, { ...olds, materialize: { host: 'a', password: 'y' } })).toEqual({
-      changes: true,
-      replaces: [],
-      deleteBeforeReplace: false,
-    });
+    expect((await pg.diff('u1', olds, { ...olds, materialize: { host: 'a', port: 6876 } })).replaces).toEqual([
+      'materialize',
+    ]);
+    for (const materialize of [
+      { host: 'a', password: 'y' },
+      { host: 'a', password: 'x', database: 'other' },
+    ])
+      expect(await pg.diff('u1', olds, { ...olds, materialize })).toEqual({
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+    // Not known yet during preview: shown as an update, decided when it is known.
+    expect((await pg.diff('u1', olds, { ...olds, materialize: UNKNOWN })).replaces).toEqual([]);
+  });
+
+  test('the recorded Materialize wins over what the settings say now', async () => {
+    const olds = { ...(await outs(pg, base)), materializeEndpoint: 'prod.example.com:6875' };
+    expect((await pg.diff('u1', olds, { ...olds })).replaces).toEqual(['materialize']);
   });
 
   test('preview placeholders: in an alterable option an update, in a replace-forcing one a replacement', async () => {
@@ -209,5 +226,43 @@ describe('every option of every kind may be unknown during preview', () => {
     // Part of a value unknown too: a reference's name, a broker's tunnel.
     const partial = await impl.check({}, { name: 'c', ...base, [arg]: { name: UNKNOWN } });
     expect(partial.inputs!.plannedSql).toBeDefined();
+  });
+});
+
+describe('an existing object is only touched in the Materialize it lives in', () => {
+  const props = {
+    name: 's',
+    schemaName: 'public',
+    databaseName: 'materialize',
+    value: 'v',
+    materializeEndpoint: 'prod.example.com:6875',
+  };
+  const message =
+    'secret "materialize"."public"."s" lives in the Materialize at prod.example.com:6875, but the settings now point at localhost:6875. ' +
+    "Restore materialize:host/port (or MZ_HOST/MZ_PORT, or the resource's materialize input) to reach it, or remove it from the stack with `pulumi state delete`.";
+  test.each(['read', 'delete'] as const)('%s refuses before connecting', async (op) => {
+    await expect(dynamicProvider('secret')[op]('u1', props)).rejects.toThrow(message);
+  });
+  test('update refuses before connecting', async () => {
+    await expect(dynamicProvider('secret').update('u1', props, { ...props, value: 'w' })).rejects.toThrow(message);
+  });
+});
+
+describe('sensitive text options are masked', () => {
+  test('a session token or OAuth credential given as text never shows in planned SQL', async () => {
+    const aws = await dynamicProvider('aws').check(
+      {},
+      { name: 'a', accessKeyId: 'AKIA', secretAccessKey: { name: 's' }, sessionToken: 'TOKEN-123' },
+    );
+    expect(aws.inputs!.plannedSql).toEqual([
+      `CREATE CONNECTION ${q('a')} TO AWS (ACCESS KEY ID = 'AKIA', SECRET ACCESS KEY = SECRET ${q('s')}, SESSION TOKEN = '********')`,
+    ]);
+    const ice = await dynamicProvider('iceberg-catalog').check(
+      {},
+      { name: 'i', catalogType: 'rest', url: 'https://c', credential: "client:se'cret" },
+    );
+    expect(ice.inputs!.plannedSql).toEqual([
+      `CREATE CONNECTION ${q('i')} TO ICEBERG CATALOG (CATALOG TYPE = 'rest', URL = 'https://c', CREDENTIAL = '********')`,
+    ]);
   });
 });
