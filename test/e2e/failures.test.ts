@@ -163,6 +163,44 @@ describeStandin('failures (private stand-in)', () => {
     expect((await engine.refresh()).step('bastion')!.op).toBe('same');
   });
 
+  test('adopting a secret sets its value (Materialize never tells it)', async () => {
+    await sql(`CREATE SECRET ${q('token')} AS 'old-value'`);
+    await engine.up(() => {
+      new mz.Secret('token', {
+        name: 'token',
+        schemaName: schema,
+        value: pulumi.secret('new-value'),
+        adoptExisting: true,
+      });
+    });
+    expect(standin.secretValue('materialize', schema, 'token')).toBe('new-value');
+  });
+
+  test('an update that fails part-way records what was applied; the next run does not repeat it', async () => {
+    const program = (ownerRole?: string) => () => {
+      new mz.SshTunnelConnection('t', {
+        name: ownerRole === undefined ? 't1' : 't1b',
+        schemaName: schema,
+        host: 'h',
+        user: 'mz',
+        ownerRole,
+      });
+    };
+    await engine.up(program());
+    // RENAME succeeds, then OWNER TO fails: the state must now hold the new name.
+    const err = await failure(engine.up(program('nobody')));
+    expect(err.message).toContain("unknown role 'nobody'");
+    expect(engine.resource('t')!.outputs.name).toBe('t1b');
+    expect(await catalog()).toEqual(['t1b']);
+    const from = lastSeq();
+    await failure(engine.up(program('nobody')));
+    expect(providerLog(from).map((e) => e.sql)).toEqual([`ALTER CONNECTION ${q('t1b')} OWNER TO "nobody"`]);
+    await sql('CREATE ROLE nobody');
+    const fixed = await engine.up(program('nobody'));
+    expect(fixed.step('t')!.op).toBe('update');
+    expect(engine.resource('t')!.outputs.owner).toBe('nobody');
+  });
+
   test('a COMMENT failing after the CREATE rolls the CREATE back: nothing is left behind', async () => {
     // failNext applies to the next statement the stand-in receives, after any delay. The CREATE and the COMMENT
     // are delayed; once the COMMENT has arrived (the log records a statement before its delay), it is failed.
