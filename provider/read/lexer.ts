@@ -91,23 +91,8 @@ export function tokenize(sql: string): Token[] {
     return false;
   };
 
-  const plainString = (): string => {
-    const start = i;
-    let out = '';
-    i++; // opening quote
-    for (;;) {
-      if (i >= n) fail('unterminated string literal', start);
-      const ch = sql[i++];
-      if (ch === "'") {
-        if (sql[i] === "'") {
-          out += "'";
-          i++;
-        } else return out;
-      } else out += ch;
-    }
-  };
-
-  const escapeString = (): string => {
+  /** A '...' literal ('' is a quote); with `escapes` (E'...'), backslash escapes as PostgreSQL reads them. */
+  const stringLiteral = (escapes: boolean): string => {
     const start = i;
     let out = '';
     i++; // opening quote
@@ -122,7 +107,7 @@ export function tokenize(sql: string): Token[] {
         }
         return out;
       }
-      if (ch !== '\\') {
+      if (!escapes || ch !== '\\') {
         out += ch;
         continue;
       }
@@ -156,13 +141,13 @@ export function tokenize(sql: string): Token[] {
     const pos = i;
     const ch = sql[i];
     if (ch === "'") {
-      let value = plainString();
-      while (continuation()) value += plainString();
+      let value = stringLiteral(false);
+      while (continuation()) value += stringLiteral(false);
       tokens.push({ type: 'string', value, pos });
     } else if ((ch === 'E' || ch === 'e') && sql[i + 1] === "'") {
       i++;
-      let value = escapeString();
-      while (continuation()) value += escapeString();
+      let value = stringLiteral(true);
+      while (continuation()) value += stringLiteral(true);
       tokens.push({ type: 'string', value, pos });
     } else if (ch === '$') {
       const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i));
