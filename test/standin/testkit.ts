@@ -1,6 +1,7 @@
 // Test helpers: run statements against a stand-in (or a real Materialize) and capture exactly what came back:
 // the command tag, rows, notices, SQLSTATE, message, detail and hint.
 import { Client } from 'pg';
+import { startStandin, type Standin } from './index';
 
 export interface Outcome {
   ok: boolean;
@@ -88,4 +89,21 @@ export async function runSteps(s: Session, steps: Step[]): Promise<void> {
       throw new Error(`wrong detail, want ${step.detail}${where}`);
     if (step.rows !== undefined) expect(o.rows).toEqual(step.rows);
   }
+}
+
+/**
+ * A private stand-in and one session on it for the whole suite, so ids and names start from a fresh
+ * catalog (the conformance suites assert exact ids). Read `mz` and `s` inside tests, after beforeAll.
+ */
+export function privateStandin(): { readonly mz: Standin; readonly s: Session } {
+  const ctx = {} as { mz: Standin; s: Session };
+  beforeAll(async () => {
+    ctx.mz = await startStandin({ port: 0 });
+    ctx.s = await session(ctx.mz.url);
+  }, 30_000);
+  afterAll(async () => {
+    await ctx.s?.end();
+    await ctx.mz?.close();
+  });
+  return ctx;
 }

@@ -1,31 +1,21 @@
 // test/testdrive/aws-connection.td (MaterializeInc/materialize). The catalog rows follow the newest
 // mz_internal.mz_aws_connections columns (§5.4); the invalid-statement messages follow the newest
 // connection.rs (§1.5), which reworded the td's older texts.
-import { startStandin, type Standin } from '../index';
-import { runSteps, session, type Session } from '../testkit';
+import { privateStandin, runSteps } from '../testkit';
 
-let mz: Standin;
-let s: Session;
-beforeAll(async () => {
-  mz = await startStandin({ port: 0 });
-  s = await session(mz.url);
-}, 30_000);
-afterAll(async () => {
-  await s?.end();
-  await mz?.close();
-});
+const t = privateStandin();
 
 const PREFIX = 'eb5cb59b-e2fe-41f3-87ca-d2176a495345';
 const idOf = async (name: string) =>
-  (await s.ok('SELECT id FROM mz_connections WHERE name = $1', [name])).rows[0].id as string;
+  (await t.s.ok('SELECT id FROM mz_connections WHERE name = $1', [name])).rows[0].id as string;
 
 test('assume role: external id, principal and example trust policy (§5.5)', async () => {
-  await s.ok(
+  await t.s.ok(
     "CREATE CONNECTION aws_assume_role TO AWS ( ASSUME ROLE ARN 'assume-role', ASSUME ROLE SESSION NAME 'session-name' );",
   );
   const id = await idOf('aws_assume_role');
   const row = (
-    await s.ok(
+    await t.s.ok(
       'SELECT *, example_trust_policy::text AS policy_text FROM mz_internal.mz_aws_connections WHERE id = $1',
       [id],
     )
@@ -47,13 +37,14 @@ test('assume role: external id, principal and example trust policy (§5.5)', asy
 });
 
 test('access credentials, as text and as secret', async () => {
-  await s.ok("CREATE SECRET s3_api_secret_key as 'secret_key';");
-  await s.ok(
+  await t.s.ok("CREATE SECRET s3_api_secret_key as 'secret_key';");
+  await t.s.ok(
     "CREATE CONNECTION aws_credentials TO AWS (ACCESS KEY ID = 'access_key', SECRET ACCESS KEY = SECRET s3_api_secret_key);",
   );
-  const secretKeyId = (await s.ok("SELECT id FROM mz_secrets WHERE name = 's3_api_secret_key'")).rows[0].id;
-  let row = (await s.ok('SELECT * FROM mz_internal.mz_aws_connections WHERE id = $1', [await idOf('aws_credentials')]))
-    .rows[0];
+  const secretKeyId = (await t.s.ok("SELECT id FROM mz_secrets WHERE name = 's3_api_secret_key'")).rows[0].id;
+  let row = (
+    await t.s.ok('SELECT * FROM mz_internal.mz_aws_connections WHERE id = $1', [await idOf('aws_credentials')])
+  ).rows[0];
   expect(row).toMatchObject({
     access_key_id: 'access_key',
     access_key_id_secret_id: null,
@@ -62,13 +53,13 @@ test('access credentials, as text and as secret', async () => {
     external_id: null,
     example_trust_policy: null,
   });
-  await s.ok("CREATE SECRET s3_api_key as 'api_access_key';");
-  await s.ok(
+  await t.s.ok("CREATE SECRET s3_api_key as 'api_access_key';");
+  await t.s.ok(
     'CREATE CONNECTION aws_credentials_with_secret TO AWS (ACCESS KEY ID = SECRET s3_api_key, SECRET ACCESS KEY = SECRET s3_api_secret_key);',
   );
-  const keyId = (await s.ok("SELECT id FROM mz_secrets WHERE name = 's3_api_key'")).rows[0].id;
+  const keyId = (await t.s.ok("SELECT id FROM mz_secrets WHERE name = 's3_api_key'")).rows[0].id;
   row = (
-    await s.ok('SELECT * FROM mz_internal.mz_aws_connections WHERE id = $1', [
+    await t.s.ok('SELECT * FROM mz_internal.mz_aws_connections WHERE id = $1', [
       await idOf('aws_credentials_with_secret'),
     ])
   ).rows[0];
@@ -76,7 +67,7 @@ test('access credentials, as text and as secret', async () => {
 });
 
 test('invalid statements (§1.5 wording)', async () => {
-  await runSteps(s, [
+  await runSteps(t.s, [
     {
       sql: "CREATE CONNECTION conn TO AWS ( ACCESS KEY ID = 'access_key' );",
       error: 'must specify both ACCESS KEY ID and SECRET ACCESS KEY with optional SESSION TOKEN',
@@ -112,5 +103,5 @@ test('invalid statements (§1.5 wording)', async () => {
 });
 
 test('VALIDATE without an IAM endpoint fails with 58000; AWS does not validate by default (§1.13)', async () => {
-  await runSteps(s, [{ sql: 'VALIDATE CONNECTION aws_assume_role', code: '58000', error: /IAM endpoint/ }]);
+  await runSteps(t.s, [{ sql: 'VALIDATE CONNECTION aws_assume_role', code: '58000', error: /IAM endpoint/ }]);
 });

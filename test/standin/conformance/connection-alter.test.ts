@@ -1,25 +1,15 @@
 // test/testdrive/connection-alter.td (MaterializeInc/materialize). No Kafka broker exists here, so connections
 // are created WITH (VALIDATE = false), `abcd` stays an unvalidated broker, and the td's "Failed to resolve
 // hostname" case uses a `.invalid` host. Sources/tables are out of scope for the stand-in.
-import { startStandin, type Standin } from '../index';
-import { runSteps, session, type Session } from '../testkit';
+import { privateStandin, runSteps } from '../testkit';
 
-let mz: Standin;
-let s: Session;
-beforeAll(async () => {
-  mz = await startStandin({ port: 0 });
-  s = await session(mz.url);
-}, 30_000);
-afterAll(async () => {
-  await s?.end();
-  await mz?.close();
-});
+const t = privateStandin();
 
 const KAFKA = 'kafka.example:9092';
 const invalidAlter = (m: string) => `invalid ALTER CONNECTION: ${m}`;
 
 test('connection-alter.td', async () => {
-  await runSteps(s, [
+  await runSteps(t.s, [
     {
       sql: `CREATE CONNECTION conn TO KAFKA (BROKER '${KAFKA}', SECURITY PROTOCOL PLAINTEXT) WITH (VALIDATE = false)`,
       tag: 'CREATE CONNECTION',
@@ -126,11 +116,13 @@ test('connection-alter.td', async () => {
 
 test('ROTATE KEYS: key 1 := old key 2, key 2 := new (§3.3)', async () => {
   const before = (
-    await s.ok("SELECT k.* FROM mz_ssh_tunnel_connections k JOIN mz_connections c USING (id) WHERE c.name = 'ssh_conn'")
+    await t.s.ok(
+      "SELECT k.* FROM mz_ssh_tunnel_connections k JOIN mz_connections c USING (id) WHERE c.name = 'ssh_conn'",
+    )
   ).rows[0];
-  await runSteps(s, [{ sql: 'ALTER CONNECTION ssh_conn ROTATE KEYS', tag: 'ALTER CONNECTION' }]);
+  await runSteps(t.s, [{ sql: 'ALTER CONNECTION ssh_conn ROTATE KEYS', tag: 'ALTER CONNECTION' }]);
   const after = (
-    await s.ok(
+    await t.s.ok(
       "SELECT k.*, c.create_sql FROM mz_ssh_tunnel_connections k JOIN mz_connections c USING (id) WHERE c.name = 'ssh_conn'",
     )
   ).rows[0];
@@ -141,7 +133,7 @@ test('ROTATE KEYS: key 1 := old key 2, key 2 := new (§3.3)', async () => {
 });
 
 test('the progress topic default (§1.7) and explicit value', async () => {
-  const r = await s.ok(
+  const r = await t.s.ok(
     'SELECT c.name, k.brokers, k.sink_progress_topic FROM mz_kafka_connections k JOIN mz_connections c USING (id) ORDER BY c.name',
   );
   expect(r.rows[0]).toEqual({

@@ -3,19 +3,9 @@
 // the docs' fictitious hosts fail validation (58000, DNS), and the page's typos (a missing comma, `=` instead
 // of `AS`, `...` placeholders) are parse errors from Materialize's own parser. ssh_connection and the
 // secrets that later examples reference are created where the page first needs them.
-import { startStandin, type Standin } from '../index';
-import { runSteps, session, type Session, type Step } from '../testkit';
+import { privateStandin, runSteps, type Step } from '../testkit';
 
-let mz: Standin;
-let s: Session;
-beforeAll(async () => {
-  mz = await startStandin({ port: 0 });
-  s = await session(mz.url);
-}, 30_000);
-afterAll(async () => {
-  await s?.end();
-  await mz?.close();
-});
+const t = privateStandin();
 
 const OK: Partial<Step> = { tag: undefined };
 const DNS: Partial<Step> = { code: '58000', error: /resolve hostname|lookup address information/ };
@@ -127,15 +117,15 @@ const examples: [string, Partial<Step>][] = [
 ];
 
 test.each(examples)('%s', async (sql, expected) => {
-  await runSteps(s, [{ sql, ...expected }]);
+  await runSteps(t.s, [{ sql, ...expected }]);
 });
 
 test('the doc examples that succeed are in the catalog with their keys and external ids', async () => {
-  const keys = await s.ok(
+  const keys = await t.s.ok(
     "SELECT mz_connections.name, mz_ssh_tunnel_connections.* FROM mz_connections JOIN mz_ssh_tunnel_connections USING(id) WHERE mz_connections.name = 'ssh_connection'",
   );
   expect(keys.rows).toHaveLength(1);
-  const aws = await s.ok(
+  const aws = await t.s.ok(
     'SELECT id, external_id, example_trust_policy FROM mz_internal.mz_aws_connections ORDER BY id',
   );
   expect(aws.rows.map((r) => r.external_id)).toEqual(

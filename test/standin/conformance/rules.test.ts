@@ -1,24 +1,16 @@
 // One case per rule of materialize-semantics.md (section cited per case).
-import { startStandin, type Standin } from '../index';
-import { runSteps, session, type Session, type Step } from '../testkit';
+import { privateStandin, runSteps, type Step } from '../testkit';
 
-let mz: Standin;
-let s: Session;
+const t = privateStandin();
 beforeAll(async () => {
-  mz = await startStandin({ port: 0 });
-  s = await session(mz.url);
-  await s.ok("CREATE SECRET pw AS 'pw'");
-  await s.ok("CREATE CONNECTION ssh TO SSH TUNNEL (HOST 'bastion', USER 'mz')");
-  await s.ok("CREATE CONNECTION ssh2 TO SSH TUNNEL (HOST 'bastion2', USER 'mz')");
-  await s.ok(
+  await t.s.ok("CREATE SECRET pw AS 'pw'");
+  await t.s.ok("CREATE CONNECTION ssh TO SSH TUNNEL (HOST 'bastion', USER 'mz')");
+  await t.s.ok("CREATE CONNECTION ssh2 TO SSH TUNNEL (HOST 'bastion2', USER 'mz')");
+  await t.s.ok(
     "CREATE CONNECTION pl TO AWS PRIVATELINK (SERVICE NAME 'com.amazonaws.vpce.svc', AVAILABILITY ZONES ('use1-az1', 'use1-az2'))",
   );
-  await s.ok("CREATE CONNECTION aws TO AWS (ASSUME ROLE ARN 'arn:aws:iam::1:role/r')");
+  await t.s.ok("CREATE CONNECTION aws TO AWS (ASSUME ROLE ARN 'arn:aws:iam::1:role/r')");
 }, 30_000);
-afterAll(async () => {
-  await s?.end();
-  await mz?.close();
-});
 
 const NV = ' WITH (VALIDATE = false)';
 const pg = (opts: string) => `CREATE CONNECTION c TO POSTGRES (${opts})${NV}`;
@@ -523,24 +515,24 @@ const cases: [string, Step][] = [
 ];
 
 test.each(cases)('%s', async (_name, step) => {
-  await runSteps(s, [step]);
+  await runSteps(t.s, [step]);
 });
 
 beforeAll(async () => {
-  await s.ok(
+  await t.s.ok(
     "CREATE CONNECTION pgt TO POSTGRES (HOST 'h', USER 'u', DATABASE 'd', SSH TUNNEL ssh) WITH (VALIDATE = false)",
   );
-  await s.ok('CREATE ROLE r1');
-  await s.ok('CREATE SCHEMA other');
-  await s.ok("CREATE SECRET other.pw2 AS 'x'");
-  await s.ok(
+  await t.s.ok('CREATE ROLE r1');
+  await t.s.ok('CREATE SCHEMA other');
+  await t.s.ok("CREATE SECRET other.pw2 AS 'x'");
+  await t.s.ok(
     "CREATE CONNECTION pgo TO POSTGRES (HOST 'h', USER 'u', DATABASE 'd', PASSWORD SECRET other.pw2) WITH (VALIDATE = false)",
   );
 });
 
 test('comment, owner and names are visible in the catalog (§5.7 read query)', async () => {
-  const r =
-    await s.ok(`SELECT c.id, c.name, s.name AS schema_name, d.name AS database_name, c.type, cm.comment, r.name AS owner_name, c.privileges
+  const r = await t.s
+    .ok(`SELECT c.id, c.name, s.name AS schema_name, d.name AS database_name, c.type, cm.comment, r.name AS owner_name, c.privileges
     FROM mz_connections c JOIN mz_schemas s ON c.schema_id = s.id LEFT JOIN mz_databases d ON s.database_id = d.id
     JOIN mz_roles r ON c.owner_id = r.id
     LEFT JOIN (SELECT id, comment FROM mz_internal.mz_comments WHERE object_type = 'connection' AND object_sub_id IS NULL) cm ON c.id = cm.id
@@ -557,25 +549,27 @@ test('comment, owner and names are visible in the catalog (§5.7 read query)', a
     }),
     expect.objectContaining({ name: 'ssh3', owner_name: 'r1' }),
   ]);
-  const names = (await s.ok("SELECT name FROM mz_secrets WHERE name ILIKE 'mysecret'")).rows.map((x) => x.name).sort();
+  const names = (await t.s.ok("SELECT name FROM mz_secrets WHERE name ILIKE 'mysecret'")).rows
+    .map((x) => x.name)
+    .sort();
   expect(names).toEqual(['MySecret', 'mysecret']);
-  const fq = (await s.ok("SELECT * FROM mz_internal.mz_object_fully_qualified_names WHERE name = 'pgt'")).rows[0];
+  const fq = (await t.s.ok("SELECT * FROM mz_internal.mz_object_fully_qualified_names WHERE name = 'pgt'")).rows[0];
   expect(fq).toMatchObject({ object_type: 'connection', schema_name: 'public', database_name: 'materialize' });
 });
 
 test('create_sql stable form (§5.6) and SHOW CREATE humanized form (§5.8)', async () => {
-  const r = await s.ok(
+  const r = await t.s.ok(
     "SELECT c.create_sql, t.id AS tid FROM mz_connections c, mz_connections t WHERE c.name = 'pgt' AND t.name = 'ssh'",
   );
   expect(r.rows[0].create_sql).toBe(
     `CREATE CONNECTION "materialize"."public"."pgt" TO POSTGRES (DATABASE = 'd', HOST = 'other', SSH TUNNEL = [${r.rows[0].tid} AS "materialize"."public"."ssh"], USER = 'u')`,
   );
-  const sc = await s.ok('SHOW CREATE CONNECTION pgt');
+  const sc = await t.s.ok('SHOW CREATE CONNECTION pgt');
   expect(sc.rows[0]).toEqual({
     name: 'materialize.public.pgt',
     create_sql:
       "CREATE CONNECTION materialize.public.pgt TO POSTGRES (DATABASE = 'd', HOST = 'other', SSH TUNNEL = materialize.public.ssh, USER = 'u');",
   });
-  const sec = await s.ok("SELECT * FROM mz_secrets WHERE name = 'pw'");
+  const sec = await t.s.ok("SELECT * FROM mz_secrets WHERE name = 'pw'");
   expect(Object.keys(sec.rows[0])).toEqual(['id', 'oid', 'schema_id', 'name', 'owner_id', 'privileges']);
 });

@@ -2,22 +2,12 @@
 // CREATE TABLE t1 is replaced by a connection named t1 (the stand-in has no tables; §7: items share one
 // namespace, so the expected errors are the same), and `ALTER SECRET ... AS` is supported in current
 // Materialize (§4.2), where the old slt expected "not yet supported".
-import { startStandin, type Standin } from '../index';
-import { runSteps, session, type Session } from '../testkit';
+import { privateStandin, runSteps } from '../testkit';
 
-let mz: Standin;
-let s: Session;
-beforeAll(async () => {
-  mz = await startStandin({ port: 0 });
-  s = await session(mz.url);
-}, 30_000);
-afterAll(async () => {
-  await s?.end();
-  await mz?.close();
-});
+const t = privateStandin();
 
 test('secret.slt', async () => {
-  await runSteps(s, [
+  await runSteps(t.s, [
     { sql: 'SHOW SECRETS', rows: [] },
     { sql: "CREATE SECRET secret AS decode('c2VjcmV0Cg==', 'base64');", tag: 'CREATE SECRET' },
     {
@@ -80,7 +70,7 @@ test('secret.slt', async () => {
     { sql: "CREATE SECRET byte_secret as 'text'::bytea;" },
     { sql: 'CREATE SECRET int_secret as 123456;', error: 'AS must have type bytea, not type integer' },
   ]);
-  expect(mz.secretValue('materialize', 'public', 'roundtrip')).toBe('supersecret');
-  expect(mz.secretValue('materialize', 'public', 'text_secret')).toBe('text');
-  expect(mz.secretValue('materialize', 'testschema', 'key')).toBe('secret\n');
+  expect(t.mz.secretValue('materialize', 'public', 'roundtrip')).toBe('supersecret');
+  expect(t.mz.secretValue('materialize', 'public', 'text_secret')).toBe('text');
+  expect(t.mz.secretValue('materialize', 'testschema', 'key')).toBe('secret\n');
 });
