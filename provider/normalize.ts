@@ -53,18 +53,19 @@ function dropNullish(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }
 
+/** Canonical arguments of any object: no null or undefined values, and the location defaults applied. */
+export function normalizeObjectArgs(args: Args): Record<string, unknown> {
+  const out = dropNullish({ ...args });
+  if (containsUnknown([args.schemaName, args.databaseName])) return out;
+  const r = resolveLocation(out as unknown as ObjectLocation);
+  return { ...out, schemaName: r.schemaName, databaseName: r.databaseName };
+}
+
 /** Canonical connection arguments; keys that are not options or common arguments pass through unchanged. */
 export function normalizeConnectionArgs(spec: ConnectionSpec, args: Args): Record<string, unknown> {
-  const out = dropNullish({ ...args });
-  const locationKnown = !containsUnknown([args.schemaName, args.databaseName]);
-  if (locationKnown) Object.assign(out, withLocationDefaults(args as unknown as ObjectLocation));
-  if (!locationKnown) return out;
+  const out = normalizeObjectArgs(args);
+  if (containsUnknown([out.schemaName, out.databaseName])) return out;
   const own = resolveLocation(out as unknown as ObjectLocation);
   for (const opt of spec.options) if (opt.arg in out) out[opt.arg] = normalizeOptionValue(opt, out[opt.arg], own);
   return out;
-}
-
-export function withLocationDefaults(loc: ObjectLocation): { schemaName: string; databaseName: string } {
-  const r = resolveLocation(loc);
-  return { schemaName: r.schemaName, databaseName: r.databaseName };
 }

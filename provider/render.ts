@@ -30,7 +30,7 @@ export function renderOptionValue(opt: OptionSpec, value: unknown, own: Resolved
     case 'privatelink': {
       const pl = value as PrivatelinkRef;
       // The top-level form takes `(PORT n)` without `=` (Materialize's grammar, §1.1).
-      return refSql(pl.connection, own) + (isSet(pl as never, 'port') ? ` (PORT ${pl.port})` : '');
+      return refSql(pl.connection, own) + (pl.port !== undefined && pl.port !== null ? ` (PORT ${pl.port})` : '');
     }
     case 'brokers':
       return `(${(value as Broker[]).map((b) => renderBroker(b, own)).join(', ')})`;

@@ -2,13 +2,13 @@
 // the generic lifecycle works with.
 import { COMMON_ARGS, type SecretArgs } from '../args';
 import { alterConnectionSql } from '../alter';
-import { normalizeConnectionArgs, withLocationDefaults } from '../normalize';
+import { normalizeConnectionArgs, normalizeObjectArgs } from '../normalize';
 import { postCreateSql, type AlterPlan, type ObjectType } from '../objects';
 import { parseShowCreateConnection } from '../read/show-create';
 import { createConnectionSql } from '../render';
 import { alterSecretSql, createSecretSql } from '../secret';
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
-import { qualifiedName, resolveLocation } from '../sql/quote';
+import { qualifiedName } from '../sql/quote';
 import { validateConnection, validateSecret } from '../validate';
 import { humanizeCreateSql, readConnectionRow, readSecretRow, type CatalogRow, type Lookup } from './catalog';
 import type { Session } from './pool';
@@ -19,8 +19,6 @@ export interface ObjectAdapter {
   readonly label: string;
   /** The input keys that are SQL arguments (options and common arguments). */
   readonly argKeys: readonly string[];
-  /** The output holding the catalog id. */
-  readonly idOutput: string;
   /** Whether any change of this argument needs a replacement (used when its new value is not known yet). */
   forcesReplacement(arg: string): boolean;
   validate(news: Args): Failure[];
@@ -56,7 +54,6 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
     objectType: 'connection',
     label: `${spec.sqlType} connection`,
     argKeys: [...COMMON_ARGS, ...spec.options.map((o) => o.arg)],
-    idOutput: 'connectionId',
     forcesReplacement: (arg) => {
       if (arg === 'schemaName' || arg === 'databaseName') return true;
       const opt = spec.options.find((o) => o.arg === arg);
@@ -94,13 +91,9 @@ export const secretAdapter: ObjectAdapter = {
   objectType: 'secret',
   label: 'secret',
   argKeys: ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'value'],
-  idOutput: 'secretId',
   forcesReplacement: (arg) => arg === 'schemaName' || arg === 'databaseName',
   validate: (news) => validateSecret(news),
-  normalize: (args) => {
-    const out = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null));
-    return { ...out, ...withLocationDefaults(resolveLocation(out as never)) };
-  },
+  normalize: (args) => normalizeObjectArgs(args),
   createStatements: (args) => [
     createSecretSql(args as unknown as SecretArgs),
     ...postCreateSql('secret', args as never),
