@@ -234,6 +234,8 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
               `cannot adopt ${adapter.label} ${qualifiedName(location)}: ${plan.replaces.join(', ')} differ from the inputs and Materialize cannot change them in place; drop it or align the inputs`,
             );
           for (const statement of plan.statements) await run(s, statement, inputs);
+          // Already as wanted: the row just read is the object's state, no second read needed.
+          if (plan.statements.length > 0) row = undefined;
         } else {
           const [create, ...after] = adapter.createStatements(args);
           try {
@@ -265,7 +267,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
             throw err;
           }
         }
-        row = await readBack(s, inputs, { location });
+        row ??= await readBack(s, inputs, { location });
         if (!row)
           throw new MaterializeError(
             `${adapter.label} ${qualifiedName(location)} was created but cannot be found in the catalog`,
