@@ -126,6 +126,12 @@ export function registerObject(
   if (all.materialize !== undefined)
     all.materialize = pulumi.secret(all.materialize as pulumi.Input<MaterializeEndpoint>);
   for (const o of [...COMMON_OUTPUTS, ...outputs]) if (!(o in all)) all[o] = undefined;
+  // plannedSql and createSql quote the arguments. The engine marks a value secret by its key, and only when
+  // the program sent that key as a secret (pulumi-engine-findings.md A3), so both keys go out as placeholders
+  // that are secret exactly when an argument is whose value the provider does not mask itself.
+  const masked = new Set(['materialize', ...secretOutputs]);
+  const quoted = pulumi.output(Object.fromEntries(Object.entries(props).filter(([k]) => !masked.has(k))));
+  for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = quoted.apply(() => '');
   const options: pulumi.CustomResourceOptions = {
     ...opts,
     additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), 'materialize', ...secretOutputs])],

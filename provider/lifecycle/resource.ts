@@ -22,6 +22,11 @@ import { withSession, type Session } from './pool';
 /** Inputs the lifecycle reads itself; they are never SQL. */
 export { LIFECYCLE_ARGS as LIFECYCLE_KEYS } from '../args';
 export const PLANNED_SQL = 'plannedSql';
+/**
+ * Inputs the SDK sends only so that the engine marks the outputs of the same key secret when any argument
+ * they quote was a secret (it marks secretness by key: pulumi-engine-findings.md A3). Their values mean nothing.
+ */
+export const SECRET_TAINTS = [PLANNED_SQL, 'createSql'] as const;
 
 type Props = Record<string, unknown>;
 
@@ -88,6 +93,14 @@ function isAlreadyExists(err: unknown): boolean {
   return /already exists/.test((err as Error)?.message ?? '');
 }
 
+/**
+ * Objects a create in this process took over with adoptExisting, by place and catalog id. During one
+ * `pulumi up` the engine serves the old and the new resource of a replacement from this one process, and a
+ * create-before-delete replacement that adopted the object would otherwise drop it when the old resource is
+ * deleted (pulumi-engine-findings.md A1).
+ */
+const adoptedHere = new Set<string>();
+
 function isDependency(err: unknown): boolean {
   return /still depended upon by/.test((err as Error)?.message ?? '');
 }
@@ -100,6 +113,11 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
   const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_ARGS);
   const endpointOf = (props: Props) => resolveEndpoint(props.materialize as MaterializeEndpoint | undefined);
   const placeOf = (props: Props) => endpointIdentity(endpointOf(props));
+  /** host:port as the resource's own `materialize` input gives them, without config or environment. */
+  const endpointInputPlace = (props: Props): string => {
+    const given = (props.materialize ?? {}) as MaterializeEndpoint;
+    return `${given.host ?? ''}:${given.port ?? ''}`;
+  };
   const secretsOf = (props: Props): string[] => {
     const password = (props.materialize as MaterializeEndpoint | undefined)?.password;
     return [...adapter.secretValues(props), ...(password ? [password] : [])];
@@ -153,9 +171,20 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     return sanitize({ ...inputs, ...computed, [ENDPOINT_OUTPUT]: placeOf(inputs) });
   }
 
-  /** What the catalog says the object is now, as outputs (after a failure part-way). */
-  function actualOutputs(inputs: Props, row: CatalogRow): Props {
-    return outputs({ ...inputs, ...adapter.argsFromRow(row, sqlArgs(inputs)) }, row);
+  /**
+   * What the catalog says the object is now, as outputs (after a failure part-way): the SQL arguments come
+   * from the row alone, so nothing that was not applied is recorded as done; `previous` supplies only what the
+   * catalog cannot tell (a secret's value, whether the owner is managed, validate).
+   */
+  function actualOutputs(inputs: Props, row: CatalogRow, previous: Props): Props {
+    const notSql = Object.fromEntries(Object.entries(inputs).filter(([k]) => !adapter.argKeys.includes(k)));
+    return outputs({ ...notSql, ...adapter.argsFromRow(row, previous) }, row);
+  }
+
+  /** The object's catalog row, found by its old name, when it is still the object with this id. */
+  async function ownRow(s: Session, id: string, props: Props): Promise<CatalogRow | undefined> {
+    const row = await readBack(s, props, { location: resolveLocation(sqlArgs(props) as never) });
+    return row?.id === id ? row : undefined;
   }
 
   /**
@@ -178,9 +207,13 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     },
 
     async check(olds, news) {
-      const failures = [...adapter.validate(news), ...lifecycleFailures(news)];
+      const given = Object.fromEntries(
+        Object.entries(news).filter(([k]) => !(SECRET_TAINTS as readonly string[]).includes(k)),
+      );
+      const failures = [...adapter.validate(given), ...lifecycleFailures(given)];
       if (failures.length) return { inputs: news, failures };
-      const inputs: Props = { ...news, ...adapter.normalize(sqlArgs(news)) };
+      const inputs: Props = { ...given, ...adapter.normalize(sqlArgs(given)) };
+      for (const key of SECRET_TAINTS) if (key in news) inputs[key] = '';
       // COMMENT ... IS '' leaves no comment, so '' is kept as "no comment" (it would read back as absent).
       if (inputs.comment === '') delete inputs.comment;
       inputs[PLANNED_SQL] = plannedSql(olds, inputs);
@@ -195,7 +228,20 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       // Another Materialize (host or port) is another place: the object is created there. An endpoint not
       // known yet during preview is shown as an update.
       const storedPlace = typeof olds[ENDPOINT_OUTPUT] === 'string' ? olds[ENDPOINT_OUTPUT] : placeOf(olds);
-      if (!containsUnknown(news.materialize) && placeOf(news) !== storedPlace) replaces.push('materialize');
+      if (!containsUnknown(news.materialize) && placeOf(news) !== storedPlace) {
+        // Only the resource's own `materialize` input moves an object. A move that comes from the stack config
+        // or the environment would be half-applied: the creates run in the new place, then every delete of the
+        // old objects is refused there (pulumi-engine-findings.md A4).
+        if (endpointInputPlace(olds) === endpointInputPlace(news))
+          throw new MaterializeError(
+            `${adapter.label} ${qualifiedName(resolveLocation(sqlArgs(olds) as never))} lives in the Materialize at ` +
+              `${storedPlace}, but the settings now point at ${placeOf(news)}, and the change comes from ` +
+              'materialize:host/port in the stack config or MZ_HOST/MZ_PORT, not from this resource. Pulumi cannot move ' +
+              'objects between Materialize environments through config: restore the settings; or, to move this ' +
+              'object, set its `materialize` input to the new place (that replaces it); or, to forget it, run `pulumi state delete`.',
+          );
+        replaces.push('materialize');
+      }
       if (containsUnknown(newArgs)) {
         // Preview: a placeholder in a replace-forcing property is a replacement, anywhere else an update;
         // the known part is diffed as usual, with the unknown arguments held at their old values.
@@ -233,6 +279,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
             throw new MaterializeError(
               `cannot adopt ${adapter.label} ${qualifiedName(location)}: ${plan.replaces.join(', ')} differ from the inputs and Materialize cannot change them in place; drop it or align the inputs`,
             );
+          adoptedHere.add(`${placeOf(inputs)}/${row.id}`);
           for (const statement of plan.statements) await run(s, statement, inputs);
           // Already as wanted: the row just read is the object's state, no second read needed.
           if (plan.statements.length > 0) row = undefined;
@@ -244,7 +291,11 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
             if (isAlreadyExists(err))
               throw materializeError(
                 err,
-                `${adapter.label} ${qualifiedName(location)} already exists and is not managed by this stack; set adoptExisting: true to take it over, or choose another name`,
+                `${adapter.label} ${qualifiedName(location)} already exists and is not managed by this resource. ` +
+                  'If this is a replacement Pulumi started itself under the same name (`pulumi up --replace`, ' +
+                  '`--target-replace`, `pulumi state taint`, `replacementTrigger`), those create the new object before ' +
+                  'deleting the old one: set the resource option `deleteBeforeReplace: true` on it. Otherwise set ' +
+                  'adoptExisting: true to take the object over, or choose another name',
                 secretsOf(inputs),
               );
             throw materializeError(err, `creating ${adapter.label} ${qualifiedName(location)}`, secretsOf(inputs));
@@ -260,7 +311,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
               if (partial)
                 throw Object.assign(err as Error, {
                   id: partial.id,
-                  properties: actualOutputs(inputs, partial),
+                  properties: actualOutputs(inputs, partial, args),
                   reasons: [(err as Error).message],
                 });
             }
@@ -293,12 +344,19 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           `internal error: update asked for a change that needs replacement (${plan.replaces.join(', ')})`,
         );
       if (plan.statements.length === 0) {
-        const computed = Object.fromEntries(
-          Object.entries(olds).filter(([k]) => !(k in news) && !adapter.argKeys.includes(k) && k !== PLANNED_SQL),
-        );
-        return { outs: sanitize({ ...computed, ...news }) };
+        // What the catalog computed stays as it was; every input takes its new value.
+        const notInputs = new Set<string>([...adapter.argKeys, ...LIFECYCLE_ARGS, PLANNED_SQL]);
+        const computed = Object.fromEntries(Object.entries(olds).filter(([k]) => !notInputs.has(k)));
+        return { outs: sanitize({ ...news, ...computed }) };
       }
       return withSession(endpointOfExisting({ ...news, [ENDPOINT_OUTPUT]: olds[ENDPOINT_OUTPUT] }), async (s) => {
+        // ALTER addresses the object by name: make sure the name still is this object (pulumi-engine-findings.md A7).
+        if (!(await ownRow(s, id, olds)))
+          throw new MaterializeError(
+            `${adapter.label} ${qualifiedName(resolveLocation(sqlArgs(olds) as never))} is no longer the object this ` +
+              `resource manages (catalog id ${id}): it was dropped, renamed or re-created outside Pulumi. Nothing was ` +
+              'changed. Run `pulumi refresh` to see what is there, then `pulumi up` again',
+          );
         let done = 0;
         try {
           for (const statement of plan.statements) {
@@ -312,7 +370,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           if (row)
             throw Object.assign(err as Error, {
               id,
-              properties: actualOutputs(news, row),
+              properties: actualOutputs(news, row, { ...sqlArgs(olds), ownerRole: news.ownerRole ?? olds.ownerRole }),
               reasons: [(err as Error).message],
             });
           throw err;
@@ -326,10 +384,15 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       });
     },
 
-    async delete(_id, props) {
+    async delete(id, props) {
       const location = resolveLocation(sqlArgs(props) as never);
       const statement = dropSql(adapter.objectType, { ...location, dropCascade: props.dropCascade === true });
+      // A create of this run adopted the object: it belongs to the new resource now (A1).
+      if (adoptedHere.has(`${placeOf(props)}/${id}`)) return;
       await withSession(endpointOfExisting(props), async (s) => {
+        // DROP addresses the object by name: drop it only while the name is still this object (A7). Gone, or
+        // another object under the name, means there is nothing of this resource's left to drop.
+        if (!(await ownRow(s, id, props))) return;
         try {
           await s.query(statement);
         } catch (err) {
@@ -341,7 +404,8 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
                 ...e,
                 message:
                   `${e.message}. Remove or re-point the dependent objects first, or set dropCascade: true on ` +
-                  'this resource to drop them with it (DROP ... CASCADE)',
+                  'this resource and run `pulumi up` once before deleting it (a delete uses the settings of the ' +
+                  'last `pulumi up`), to drop them with it (DROP ... CASCADE)',
               },
               `cannot delete ${adapter.label} ${qualifiedName(location)}`,
               secretsOf(props),

@@ -184,21 +184,36 @@ describeStandin('failures (private stand-in)', () => {
         host: 'h',
         user: 'mz',
         ownerRole,
+        ...(ownerRole === undefined ? {} : { comment: 'hello' }),
       });
     };
     await engine.up(program());
-    // RENAME succeeds, then OWNER TO fails: the state must now hold the new name.
+    // RENAME succeeds, then OWNER TO fails (COMMENT would come after it): the state must hold the new name and
+    // no comment, which was never set (pulumi-engine-findings.md A5).
     const err = await failure(engine.up(program('nobody')));
     expect(err.message).toContain("unknown role 'nobody'");
     expect(engine.resource('t')!.outputs.name).toBe('t1b');
+    expect(engine.resource('t')!.outputs).not.toHaveProperty('comment');
     expect(await catalog()).toEqual(['t1b']);
     const from = lastSeq();
     await failure(engine.up(program('nobody')));
-    expect(providerLog(from).map((e) => e.sql)).toEqual([`ALTER CONNECTION ${q('t1b')} OWNER TO "nobody"`]);
+    // The id check of the name (A7), then only what is left to do.
+    const statements = providerLog(from).map((e) => e.sql);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(
+      /^SELECT o\.id, .*\nFROM mz_catalog\.mz_connections o\n[\s\S]*WHERE d\.name = \$1 AND s\.name = \$2 AND o\.name = \$3$/,
+    );
+    expect(statements[1]).toBe(`ALTER CONNECTION ${q('t1b')} OWNER TO "nobody"`);
     await sql('CREATE ROLE nobody');
     const fixed = await engine.up(program('nobody'));
     expect(fixed.step('t')!.op).toBe('update');
     expect(engine.resource('t')!.outputs.owner).toBe('nobody');
+    expect(engine.resource('t')!.outputs.comment).toBe('hello');
+    expect(
+      (await sql(`SELECT comment FROM mz_internal.mz_comments WHERE id = '${engine.resource('t')!.id}'`))[0],
+    ).toEqual({
+      comment: 'hello',
+    });
   });
 
   test('a COMMENT failing after the CREATE rolls the CREATE back: nothing is left behind', async () => {

@@ -223,10 +223,11 @@ onlyStandin(
 
     // ALTER SECRET fails echoing the statement, value in base64.
     const b64 = Buffer.from(ROTATED.quotes, 'utf8').toString('base64');
-    standin!.faults.failNext(1, {
-      code: 'XX000',
-      message: `cannot run ALTER SECRET ... AS decode('${b64}', 'base64')`,
-    });
+    standin!.faults.failNext(
+      1,
+      { code: 'XX000', message: `cannot run ALTER SECRET ... AS decode('${b64}', 'base64')` },
+      'ALTER SECRET',
+    );
     const alterErr = await expectFailure(engine.up(program(ROTATED))); // one statement: ALTER SECRET s_quotes
     expect(alterErr.message).toMatch(/^update .*::quotes: /);
     expect(alterErr.message).toContain(`AS decode('********', 'base64')`);

@@ -135,8 +135,12 @@ test('every class: type token, secret markers, declared outputs', async () => {
     expect(r.aso).toContain('materialize');
     expect(typeof r.inputs.__provider).toBe('string'); // not secret-wrapped: the shim captures no secret
     expect(r.inputs.__provider).toContain('pulumi-materialize-connections/provider');
-    // Computed outputs are declared (present on the object) but never sent as inputs.
-    for (const o of ['qualifiedName', 'owner', 'plannedSql']) expect(r.inputs).not.toHaveProperty(o);
+    // Computed outputs are declared (present on the object) but never sent as inputs; the SQL-quoting ones go
+    // out as empty placeholders (secret when an argument is: see the test below).
+    for (const o of ['qualifiedName', 'owner']) expect(r.inputs).not.toHaveProperty(o);
+    expect(r.inputs.plannedSql).toBe('');
+    if (name === 's') expect(r.inputs).not.toHaveProperty('createSql');
+    else expect(r.inputs.createSql).toBe('');
   }
 
   // Secret: the value is a secret input, and a secret output; materialize is a secret input too.
@@ -232,4 +236,34 @@ test('user options are kept next to the ones the classes add', async () => {
   );
   await settle([s]);
   expect(registered.s3.aso.sort()).toEqual(['comment', 'materialize', 'value']);
+});
+
+test('plannedSql and createSql go out secret exactly when an argument they would quote is secret', async () => {
+  const plain = new mz.KafkaConnection('k-plain', { name: 'k', brokers: ['a:9092'], saslUsername: 'u' });
+  const secretUser = new mz.KafkaConnection('k-secret', {
+    name: 'k',
+    brokers: ['a:9092'],
+    saslUsername: pulumi.secret('SEKRETUSER'),
+  });
+  // A secret endpoint password and a Secret's value are masked by the provider: they taint nothing.
+  const withEndpoint = new mz.SshTunnelConnection('t-endpoint', {
+    name: 't',
+    host: 'h',
+    user: 'u',
+    materialize: { host: 'mz', password: 'pw' },
+  });
+  const secret = new mz.Secret('s-value', { name: 's', value: pulumi.secret('v') });
+  // A session token is masked as text in the SQL; a secret host is not.
+  const token = new mz.AwsConnection('aws-token', { name: 'a', sessionToken: pulumi.secret('tok') });
+  const host = new mz.SshTunnelConnection('t-host', { name: 't', host: pulumi.secret('bastion'), user: 'u' });
+  await settle([plain, secretUser, withEndpoint, secret, token, host]);
+  expect(registered['k-plain'].inputs.plannedSql).toBe('');
+  expect(registered['k-plain'].inputs.createSql).toBe('');
+  expect(registered['k-secret'].inputs.plannedSql).toEqual(secretOf(''));
+  expect(registered['k-secret'].inputs.createSql).toEqual(secretOf(''));
+  expect(registered['t-endpoint'].inputs.plannedSql).toBe('');
+  expect(registered['s-value'].inputs.plannedSql).toBe('');
+  expect(registered['aws-token'].inputs.plannedSql).toBe('');
+  expect(registered['t-host'].inputs.plannedSql).toEqual(secretOf(''));
+  expect(registered['t-host'].inputs.createSql).toEqual(secretOf(''));
 });

@@ -39,7 +39,7 @@ export function startControlServer(standin: Omit<Standin, 'controlUrl' | 'close'
       }
       if (req.method === 'POST' && url.pathname === '/faults') {
         const b = (await body(req)) as {
-          failNext?: number | { n: number; code?: string; message?: string };
+          failNext?: number | { n: number; code?: string; message?: string; match?: string };
           delayNext?: { n: number; ms: number };
           latencyMs?: number;
           dropConnections?: boolean;
@@ -54,6 +54,7 @@ export function startControlServer(standin: Omit<Standin, 'controlUrl' | 'close'
             b.failNext.code
               ? { code: b.failNext.code, message: b.failNext.message ?? 'stand-in: injected failure' }
               : undefined,
+            b.failNext.match,
           );
         if (b.delayNext) f.delayNext(b.delayNext.n, b.delayNext.ms);
         if (typeof b.latencyMs === 'number') f.setLatency(b.latencyMs);

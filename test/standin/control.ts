@@ -4,7 +4,7 @@ import type { StatementLogEntry } from './statement-log';
 export type { StatementLogEntry };
 
 export interface FaultsRequest {
-  failNext?: number | { n: number; code?: string; message?: string };
+  failNext?: number | { n: number; code?: string; message?: string; match?: string };
   delayNext?: { n: number; ms: number };
   latencyMs?: number;
   dropConnections?: boolean;
@@ -15,7 +15,8 @@ export interface StandinControl {
   log(filter?: { session?: number; applicationName?: string }): Promise<StatementLogEntry[]>;
   clearLog(): Promise<void>;
   faults(req: FaultsRequest): Promise<void>;
-  failNext(n: number, err?: { code: string; message: string }): Promise<void>;
+  /** Fails the next n statements (with `match`: the next n whose text contains it). */
+  failNext(n: number, err?: { code: string; message: string; match?: string }): Promise<void>;
   delayNext(n: number, ms: number): Promise<void>;
   setLatency(ms: number): Promise<void>;
   dropConnections(): Promise<void>;

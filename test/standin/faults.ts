@@ -4,14 +4,23 @@ export interface InjectedError {
   message: string;
 }
 
+/** An injected error, for the next statement whose text contains `match` (any statement when unset). */
+interface PendingFailure extends InjectedError {
+  match?: string;
+}
+
 export class Faults {
-  private fails: InjectedError[] = [];
+  private fails: PendingFailure[] = [];
   private delays: number[] = [];
   latencyMs = 0;
   constructor(private dropAll: () => void) {}
 
-  failNext(n: number, err: InjectedError = { code: 'XX000', message: 'stand-in: injected failure' }): void {
-    for (let i = 0; i < n; i++) this.fails.push(err);
+  failNext(
+    n: number,
+    err: InjectedError = { code: 'XX000', message: 'stand-in: injected failure' },
+    match?: string,
+  ): void {
+    for (let i = 0; i < n; i++) this.fails.push({ ...err, match });
   }
   delayNext(n: number, ms: number): void {
     for (let i = 0; i < n; i++) this.delays.push(ms);
@@ -28,16 +37,19 @@ export class Faults {
     this.latencyMs = 0;
   }
   /** Called once per statement: waits as configured, then returns an error to inject, if any. */
-  async onStatement(): Promise<InjectedError | undefined> {
+  async onStatement(sql: string): Promise<InjectedError | undefined> {
     await this.wait();
-    return this.takeFailure();
+    return this.takeFailure(sql);
   }
   /** The delay part of onStatement alone, for callers that must wait before taking a lock. */
   async wait(): Promise<void> {
     const delay = this.latencyMs + (this.delays.shift() ?? 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   }
-  takeFailure(): InjectedError | undefined {
-    return this.fails.shift();
+  takeFailure(sql: string): InjectedError | undefined {
+    const next = this.fails[0];
+    if (!next || (next.match !== undefined && !sql.includes(next.match))) return undefined;
+    this.fails.shift();
+    return { code: next.code, message: next.message };
   }
 }

@@ -30,7 +30,8 @@ export interface Standin {
   log(): StatementLogEntry[];
   clearLog(): void;
   faults: {
-    failNext(n: number, err?: { code: string; message: string }): void;
+    /** Fails the next n statements (with `match`: the next n whose text contains it). */
+    failNext(n: number, err?: { code: string; message: string }, match?: string): void;
     delayNext(n: number, ms: number): void;
     setLatency(ms: number): void;
     dropConnections(): void;
@@ -82,7 +83,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     log: () => log.list(),
     clearLog: () => log.clear(),
     faults: {
-      failNext: (n: number, err?: { code: string; message: string }) => faults.failNext(n, err),
+      failNext: (n: number, err?: { code: string; message: string }, match?: string) => faults.failNext(n, err, match),
       delayNext: (n: number, ms: number) => faults.delayNext(n, ms),
       setLatency: (ms: number) => faults.setLatency(ms),
       dropConnections: () => faults.dropConnections(),

@@ -220,7 +220,7 @@ export class PgServer {
   ): Promise<boolean> {
     const entry = this.deps.log.start(session.id, session.applicationName, sql);
     try {
-      const injected = await this.deps.faults.onStatement();
+      const injected = await this.deps.faults.onStatement(sql);
       if (injected) throw new MzError(injected.message, injected.code);
       const res = await this.runStatement(session, kind, sql, implicit);
       for (const n of res.notices) out.push(w.noticeResponse(n));
@@ -402,7 +402,7 @@ export class PgServer {
         }
         const sql = conn.enginePortals.get(values[0]) ?? '';
         const entry = this.deps.log.start(session.id, session.applicationName, sql);
-        const injected = conn.waited ? this.deps.faults.takeFailure() : await this.deps.faults.onStatement();
+        const injected = conn.waited ? this.deps.faults.takeFailure(sql) : await this.deps.faults.onStatement(sql);
         conn.waited = false;
         if (injected) {
           this.deps.log.finish(entry, injected);

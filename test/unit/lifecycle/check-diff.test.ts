@@ -169,9 +169,17 @@ describe('diff', () => {
     expect((await pg.diff('u1', olds, { ...olds, materialize: UNKNOWN })).replaces).toEqual([]);
   });
 
-  test('the recorded Materialize wins over what the settings say now', async () => {
+  test('a move that comes from the settings, not from the resource, is refused with guidance (A4)', async () => {
     const olds = { ...(await outs(pg, base)), materializeEndpoint: 'prod.example.com:6875' };
-    expect((await pg.diff('u1', olds, { ...olds })).replaces).toEqual(['materialize']);
+    await expect(pg.diff('u1', olds, { ...olds })).rejects.toThrow(
+      'POSTGRES connection "materialize"."public"."pg" lives in the Materialize at prod.example.com:6875, but the ' +
+        'settings now point at localhost:6875, and the change comes from materialize:host/port in the stack config ' +
+        'or MZ_HOST/MZ_PORT, not from this resource.',
+    );
+    // The resource's own input moving it is a replacement, whatever the settings say.
+    expect((await pg.diff('u1', olds, { ...olds, materialize: { host: 'localhost' } })).replaces).toEqual([
+      'materialize',
+    ]);
   });
 
   test('preview placeholders: in an alterable option an update, in a replace-forcing one a replacement', async () => {
