@@ -16,17 +16,25 @@ STACK=${QUICKSTART_STACK:-quickstart}
 
 say() { printf '\n==> %s\n' "$*"; }
 
+# The Pulumi CLI: the one on PATH, else the one built from source by `npm run pulumi-cli` (needs Go).
 if ! command -v pulumi >/dev/null 2>&1; then
-  cat >&2 <<'EOF'
-quickstart: the Pulumi CLI (`pulumi`) is not installed or not on PATH.
+  if command -v go >/dev/null 2>&1; then
+    say "No pulumi on PATH: using the Pulumi CLI built from source (npm run pulumi-cli)"
+    CLI_DIR=$(bash "$ROOT/scripts/pulumi-cli.sh" | tail -n 1)
+    export PATH="$CLI_DIR:$PATH"
+  else
+    cat >&2 <<'EOF'
+quickstart: the Pulumi CLI (`pulumi`) is not installed or not on PATH, and Go is not there to build it.
 
 Install it, then run `npm run quickstart` again:
   curl -fsSL https://get.pulumi.com | sh     # Linux and macOS (installs to ~/.pulumi/bin; add it to PATH)
   brew install pulumi                        # macOS with Homebrew
 More: https://www.pulumi.com/docs/install/
 EOF
-  exit 127
+    exit 127
+  fi
 fi
+echo "Pulumi CLI: $(command -v pulumi) ($(pulumi version))"
 
 say "Building the package (npm run build)"
 npm run build --silent
@@ -51,6 +59,8 @@ export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-quickstart-throwawa
 export PULUMI_SKIP_UPDATE_CHECK=true
 STANDIN_PID=""
 KEEP_STATE=0
+CREATED_CONFIG=0
+[ -e "$ROOT/Pulumi.$STACK.yaml" ] || CREATED_CONFIG=1
 
 cleanup() {
   local status=$?
@@ -65,6 +75,8 @@ cleanup() {
     echo "  PULUMI_BACKEND_URL=file://$WORK/state PULUMI_CONFIG_PASSPHRASE=... pulumi destroy --yes --stack $STACK"
   else
     rm -rf "$WORK"
+    # The stack's config file (Pulumi.<stack>.yaml beside Pulumi.yaml) goes with the throwaway state.
+    if [ "$CREATED_CONFIG" = 1 ]; then rm -f "$ROOT/Pulumi.$STACK.yaml"; fi
   fi
   exit "$status"
 }
@@ -108,6 +120,10 @@ else
   PORT=$(free_port)
   say "Starting the Materialize stand-in on 127.0.0.1:$PORT (set MZ_HOST to use a real Materialize)"
   set -m # the background job gets a process group of its own, so cleanup can stop npm and node together
+  # A random password: the Pulumi CLI masks every occurrence of a secret config value in what it prints, and
+  # the stand-in's default password, "materialize", is also the database's name.
+  MZ_STANDIN_PASSWORD=${MZ_STANDIN_PASSWORD:-$(node -e "process.stdout.write(require('crypto').randomBytes(12).toString('hex'))")}
+  export MZ_STANDIN_PASSWORD
   npm run standin --silent -- --port "$PORT" >"$WORK/standin.log" 2>&1 &
   STANDIN_PID=$!
   set +m
@@ -120,7 +136,7 @@ else
   MZ_HOST_=127.0.0.1
   MZ_PORT_=$PORT
   MZ_USER_=materialize
-  MZ_PASSWORD_=${MZ_STANDIN_PASSWORD:-materialize}
+  MZ_PASSWORD_=$MZ_STANDIN_PASSWORD
   MZ_DATABASE_=materialize
   MZ_SSLMODE_=disable
 fi
