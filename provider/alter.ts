@@ -3,7 +3,14 @@
 // names the properties that force a replacement.
 import { locationReplaces, objectChangeSql, type AlterPlan } from './objects';
 import { renderOption, renderOptionValue, withValidate } from './render';
-import { specFor, type Args, type ConnectionKind, type ConnectionSpec, type OptionSpec } from './specs';
+import {
+  specFor,
+  type Args,
+  type ConnectionKind,
+  type ConnectionSpec,
+  type OptionSpec,
+  type TriggerSpec,
+} from './specs';
 import { isSet } from './specs/common';
 import type { ObjectCommonArgs } from './args';
 import { qualifiedName, resolveLocation, type ObjectLocation, type ResolvedLocation } from './sql/quote';
@@ -40,8 +47,18 @@ export function alterConnectionSql(kind: ConnectionKind, olds: Args, news: Args)
   const actions = optionActions(changes, resolveLocation(newLoc));
   if (actions.length)
     statements.push(`ALTER CONNECTION ${qualifiedName(oldLoc)} ${actions.join(', ')}${withValidate(news)}`);
+  // Each trigger is a statement of its own: ROTATE KEYS takes no other action and no WITH (§3.3).
+  for (const t of firedTriggers(spec, olds, news))
+    statements.push(`ALTER CONNECTION ${qualifiedName(oldLoc)} ${t.action}`);
   statements.push(...objectChangeSql('connection', oldLoc, newLoc));
   return { statements, replaces: [] };
+}
+
+/** Triggers whose value changed from one value to another; setting or removing one fires nothing. */
+export function firedTriggers(spec: ConnectionSpec, olds: Args, news: Args): TriggerSpec[] {
+  return (spec.triggers ?? []).filter(
+    (t) => isSet(olds, t.arg) && isSet(news, t.arg) && String(olds[t.arg]) !== String(news[t.arg]),
+  );
 }
 
 function optionActions(changes: OptionChange[], own: ResolvedLocation): string[] {

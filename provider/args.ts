@@ -115,6 +115,8 @@ export interface SshTunnelConnectionArgs extends ConnectionCommonArgs {
   host: string;
   port?: number;
   user: string;
+  /** Changing it from one value to another runs ROTATE KEYS. */
+  keyRotation?: string | number;
 }
 
 export interface IcebergCatalogConnectionArgs extends ConnectionCommonArgs {
@@ -137,4 +139,11 @@ export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ow
  * Arguments the resource lifecycle consumes (which Materialize, how to delete, adoption); no SQL option.
  * Where Materialize is goes in `materialize`, because `endpoint` is the AWS connection's ENDPOINT option.
  */
-export const LIFECYCLE_ARGS = ['materialize', 'dropCascade', 'adoptExisting'] as const;
+export const LIFECYCLE_ARGS = ['materialize', 'dropCascade', 'adoptExisting', 'keyRotation'] as const;
+
+/**
+ * Inputs that fire an ALTER CONNECTION action when they change (a spec's `triggers`). They are lifecycle
+ * arguments too, so that setting one the first time is a change that gets recorded (without firing), and
+ * refresh keeps them (the catalog cannot tell them).
+ */
+export const TRIGGER_ARGS: readonly string[] = ['keyRotation'];

@@ -1,7 +1,7 @@
 // One generic validator: checks arguments against a connection spec the way Materialize's planner
 // would (materialize-semantics.md §1), before any SQL is sent. Values still unknown during preview
 // are never reported: a rule runs only once every argument it reads is known and well-formed.
-import { COMMON_ARGS, LIFECYCLE_ARGS, type SecretArgs } from './args';
+import { COMMON_ARGS, LIFECYCLE_ARGS, TRIGGER_ARGS, type SecretArgs } from './args';
 import {
   connectionSpecs,
   specFor,
@@ -170,7 +170,12 @@ function locationFailures(args: Args): Failure[] {
 }
 
 function unexpectedArgFailures(spec: ConnectionSpec, args: Args): Failure[] {
-  const known = new Set<string>([...COMMON_ARGS, ...LIFECYCLE_ARGS, ...spec.options.map((o) => o.arg)]);
+  const triggers = (spec.triggers ?? []).map((t) => t.arg);
+  const known = new Set<string>([
+    ...COMMON_ARGS,
+    ...LIFECYCLE_ARGS.filter((a) => !TRIGGER_ARGS.includes(a) || triggers.includes(a)),
+    ...spec.options.map((o) => o.arg),
+  ]);
   return Object.keys(args)
     .filter((k) => !known.has(k) && !k.startsWith('__') && isSet(args, k))
     .map((k) => {
@@ -192,6 +197,12 @@ export function validateConnection(kind: ConnectionKind, args: Args): Failure[] 
   const failures: Failure[] = [...locationFailures(args), ...unexpectedArgFailures(spec, args)];
   if (isSet(args, 'validate') && !containsUnknown(args.validate) && typeof args.validate !== 'boolean')
     failures.push({ property: 'validate', reason: `validate must be true or false, got ${describe(args.validate)}` });
+  for (const t of spec.triggers ?? []) {
+    const v = args[t.arg];
+    if (!isSet(args, t.arg) || containsUnknown(v)) continue;
+    if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
+      failures.push({ property: t.arg, reason: `${t.arg} must be a string or a number, got ${describe(v)}` });
+  }
 
   // Arguments a rule may read: set, known, and of the right kind.
   const usable = new Set<string>();
@@ -231,7 +242,7 @@ export function validateSecret(args: Partial<SecretArgs> & Args): Failure[] {
     'comment',
     'ownerRole',
     'value',
-    ...LIFECYCLE_ARGS,
+    ...LIFECYCLE_ARGS.filter((a) => !TRIGGER_ARGS.includes(a)),
   ]);
   for (const k of Object.keys(args))
     if (!known.has(k) && !k.startsWith('__') && isSet(args, k))

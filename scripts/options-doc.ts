@@ -60,6 +60,8 @@ export function optionsDoc(): string {
       out.push(
         `| \`${o.arg}\` | \`${o.keyword}\` | ${kindText(o.value)} | ${spec.optionsAlterable && o.alterable ? 'yes' : 'replace'} | ${o.doc.replace(/\|/g, '\\|')} |`,
       );
+    for (const t of spec.triggers ?? [])
+      out.push(`| \`${t.arg}\` | \`${t.action}\` (action) | string or number | yes | ${t.doc.replace(/\|/g, '\\|')} |`);
     if (spec.catalogOutputs.length)
       out.push('', `Outputs: ${spec.catalogOutputs.map((c) => `\`${c.output}\` (${c.doc})`).join('; ')}`);
     out.push('');

@@ -200,6 +200,12 @@ export interface SshTunnelConnectionArgs extends ConnectionArgs {
   port?: In<number>;
   /** The user to log in as. */
   user: In<string>;
+  /**
+   * Any string or number. Changing it from one value to another runs `ALTER CONNECTION ... ROTATE KEYS` in
+   * place: key 2 becomes key 1 and a new key 2 is generated (`publicKey1`/`publicKey2` follow). Setting it
+   * the first time only records it. Install the keys with SshBastionAuthorizedKeys to rotate in one `up`.
+   */
+  keyRotation?: In<string | number>;
 }
 
 /** An SSH tunnel through a bastion; install `publicKey1` and `publicKey2` in its authorized_keys. */

@@ -3,4 +3,5 @@ export { Secret, type SecretArgs } from './secret';
 export { Connection, type ConnectionArgs } from './connection';
 export { MaterializeObject, type ObjectArgs, type ObjectRefInput } from './base';
 export * from './connections';
+export { SshBastionAuthorizedKeys, type SshBastionAuthorizedKeysArgs, type SshLoginInput } from './bastion';
 export type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';

@@ -53,7 +53,7 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
   return {
     objectType: 'connection',
     label: `${spec.sqlType} connection`,
-    argKeys: [...COMMON_ARGS, ...spec.options.map((o) => o.arg)],
+    argKeys: [...COMMON_ARGS, ...spec.options.map((o) => o.arg), ...(spec.triggers ?? []).map((t) => t.arg)],
     forcesReplacement: (arg) => {
       if (arg === 'schemaName' || arg === 'databaseName') return true;
       const opt = spec.options.find((o) => o.arg === arg);
@@ -73,6 +73,10 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
         ...parsed.options,
         ...commonFromRow(row, previous),
         ...(previous.validate !== undefined ? { validate: previous.validate } : {}),
+        // The catalog cannot tell a trigger's value: it is what this program last set.
+        ...Object.fromEntries(
+          (spec.triggers ?? []).filter((t) => previous[t.arg] !== undefined).map((t) => [t.arg, previous[t.arg]]),
+        ),
       });
     },
     computedOutputs: (row) => ({

@@ -29,4 +29,4 @@ export function specFor(kind: ConnectionKind): ConnectionSpec {
   return spec;
 }
 
-export type { ConnectionKind, ConnectionSpec, OptionSpec, ValueKind, Failure, Args } from './types';
+export type { ConnectionKind, ConnectionSpec, OptionSpec, TriggerSpec, ValueKind, Failure, Args } from './types';

@@ -30,4 +30,11 @@ export const sshTunnelSpec: ConnectionSpec = {
     },
   ],
   optionsAlterable: true,
+  triggers: [
+    {
+      arg: 'keyRotation',
+      action: 'ROTATE KEYS',
+      doc: 'Any string or number; changing it from one value to another runs ALTER CONNECTION ... ROTATE KEYS in place (key 2 becomes key 1, a new key 2 is generated).',
+    },
+  ],
 };

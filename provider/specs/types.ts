@@ -84,6 +84,18 @@ export interface CatalogOutput {
   readonly doc: string;
 }
 
+/**
+ * An input that is no SQL option: a change of its value (from one value to another) runs an ALTER
+ * CONNECTION action of its own, e.g. `keyRotation` runs ROTATE KEYS (§3.3). Setting it the first time
+ * only records it, so adopting or annotating an existing connection never runs the action.
+ */
+export interface TriggerSpec {
+  readonly arg: string;
+  /** The action after `ALTER CONNECTION <name>`; Materialize requires it to be the statement's only action. */
+  readonly action: string;
+  readonly doc: string;
+}
+
 export interface ConnectionSpec {
   readonly kind: ConnectionKind;
   /** The type as written after `TO` in CREATE CONNECTION. */
@@ -104,4 +116,5 @@ export interface ConnectionSpec {
   /** `mz_connections.type` for this kind. */
   readonly catalogType: string;
   readonly catalogOutputs: readonly CatalogOutput[];
+  readonly triggers?: readonly TriggerSpec[];
 }

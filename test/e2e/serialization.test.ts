@@ -5,6 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
 import * as mz from '../../sdk';
 import { makeProgramDir, removeProgramDir, REPO_ROOT, startEngine, type Engine } from '../engine';
 
@@ -38,6 +39,17 @@ const classes = {
   'ssh-tunnel': [
     'SshTunnelConnection',
     (n: string) => new mz.SshTunnelConnection(n, { name: n, host: 'h', user: 'u' }),
+  ],
+  'ssh-bastion-authorized-keys': [
+    'SshBastionAuthorizedKeys',
+    (n: string) =>
+      new mz.SshBastionAuthorizedKeys(n, {
+        host: 'h',
+        user: 'u',
+        publicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHb2nPR6weuxZxZNSkFKNCFsEIBbSwxYEgcSbDCQFo8r materialize'],
+        hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+        privateKey: pulumi.secret('operator-private-key'),
+      }),
   ],
   'iceberg-catalog': [
     'IcebergCatalogConnection',

@@ -267,3 +267,39 @@ test('plannedSql and createSql go out secret exactly when an argument they would
   expect(registered['t-host'].inputs.plannedSql).toEqual(secretOf(''));
   expect(registered['t-host'].inputs.createSql).toEqual(secretOf(''));
 });
+
+test('SshBastionAuthorizedKeys: defaults from the connection, credentials secret, depends on the key outputs', async () => {
+  const tunnel = new mz.SshTunnelConnection('bt', {
+    name: 'bt',
+    host: 'bastion',
+    port: 2222,
+    user: 'mz',
+    keyRotation: 3,
+  });
+  const keys = new mz.SshBastionAuthorizedKeys('bt-keys', {
+    connection: tunnel,
+    hostKeySha256: 'SHA256:x',
+    privateKey: 'operator-key',
+    jumpHost: { host: 'j', user: 'ops', hostKeySha256: 'SHA256:y', agent: true },
+  });
+  await settle([tunnel, keys]);
+  const r = registered['bt-keys'];
+  expect(r.type).toBe('pulumi-nodejs:dynamic/materialize:SshBastionAuthorizedKeys');
+  expect(registered.bt.inputs.keyRotation).toBe(3);
+  expect(r.inputs).toMatchObject({
+    host: 'bastion',
+    port: 2222,
+    user: 'mz',
+    blockName: 'bt-keys',
+    hostKeySha256: 'SHA256:x',
+    publicKeys: ['ssh-ed25519 AAAA1 materialize', 'ssh-ed25519 AAAA2 materialize'],
+    connection: { name: 'bt', schemaName: 'public', databaseName: 'materialize' },
+    privateKey: secretOf('operator-key'),
+    jumpHost: secretOf({ host: 'j', user: 'ops', hostKeySha256: 'SHA256:y', agent: true }),
+  });
+  expect(r.aso.sort()).toEqual(['jumpHost', 'materialize', 'privateKey', 'privateKeyPassphrase']);
+  expect(r.dependencies).toContain(registered.bt.urn);
+  expect(r.propertyDependencies.publicKeys).toEqual([registered.bt.urn]);
+  expect(typeof r.inputs.__provider).toBe('string');
+  expect(await value(keys.host)).toBe('bastion');
+});

@@ -1,0 +1,179 @@
+// Logging in to the bastion with ssh2: the host key pinned by its SHA256 fingerprint (never trusted on
+// first use), a private key or the agent, an optional jump host, and a bounded wait for a bastion that is
+// still booting. `ssh2` is loaded only when a bastion resource runs.
+import { createHash } from 'crypto';
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
+
+export interface SshLogin {
+  host: string;
+  port?: number;
+  user: string;
+  /** `SHA256:<base64>`, as `ssh-keygen -lf` prints it. */
+  hostKeySha256: string;
+  privateKey?: string;
+  privateKeyPassphrase?: string;
+  /** true: the agent at SSH_AUTH_SOCK; a string: the agent socket's path. */
+  agent?: boolean | string;
+}
+
+export interface SshTarget extends SshLogin {
+  jumpHost?: SshLogin;
+  /** How long to keep retrying a bastion that refuses or drops connections (booting); default 60. */
+  bootTimeoutSeconds?: number;
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface SshSession {
+  exec(command: string, stdin?: Buffer): Promise<ExecResult>;
+  close(): void;
+}
+
+/** An SSH failure, with the bastion, the user and the reason; never a credential. */
+export class BastionError extends Error {
+  constructor(
+    readonly where: string,
+    readonly reason: string,
+    readonly retriable = false,
+  ) {
+    super(`bastion ${where}: ${reason}`);
+    this.name = 'BastionError';
+  }
+}
+
+export const fingerprint = (key: Buffer): string =>
+  `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+
+/** The SHA256 fingerprint of an OpenSSH public key line (`type base64 [comment]`). */
+export function publicKeyFingerprint(line: string): string | undefined {
+  const b64 = line.trim().split(/\s+/)[1];
+  return b64 ? fingerprint(Buffer.from(b64, 'base64')) : undefined;
+}
+
+const where = (l: SshLogin) => `${l.user}@${l.host}:${l.port ?? 22}`;
+const RETRIABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+
+function authConfig(l: SshLogin): Partial<ConnectConfig> {
+  if (l.privateKey) return { privateKey: l.privateKey, passphrase: l.privateKeyPassphrase };
+  const agent = l.agent === true ? process.env.SSH_AUTH_SOCK : l.agent || undefined;
+  if (!agent)
+    throw new BastionError(where(l), 'agent: true, but SSH_AUTH_SOCK is not set in the environment of the Pulumi run');
+  return { agent };
+}
+
+function connectOnce(l: SshLogin, sock?: ClientChannel): Promise<Client> {
+  const { Client: SshClient } = require('ssh2') as typeof import('ssh2');
+  return new Promise((resolve, reject) => {
+    const client = new SshClient();
+    let presented: string | undefined;
+    client.once('ready', () => resolve(client));
+    client.once('error', (err: Error & { level?: string; code?: string }) => {
+      client.end();
+      if (presented !== undefined && presented !== l.hostKeySha256)
+        return reject(
+          new BastionError(
+            where(l),
+            `host key ${presented} does not match hostKeySha256 ${l.hostKeySha256}; refusing to log in. If the ` +
+              'host key really changed, check the new fingerprint out of band and set hostKeySha256 to it',
+          ),
+        );
+      if (err.level === 'client-authentication')
+        return reject(new BastionError(where(l), 'authentication failed: the bastion refused the key or agent'));
+      const retriable =
+        RETRIABLE_CODES.has(err.code ?? '') ||
+        err.level === 'client-timeout' ||
+        (err.level === 'client-socket' && presented === undefined);
+      reject(new BastionError(where(l), err.message, retriable));
+    });
+    try {
+      client.connect({
+        host: l.host,
+        port: l.port ?? 22,
+        username: l.user,
+        sock,
+        readyTimeout: 15_000,
+        hostVerifier: (key: Buffer) => {
+          presented = fingerprint(key);
+          return presented === l.hostKeySha256;
+        },
+        ...authConfig(l),
+      });
+    } catch (err) {
+      client.end();
+      // ssh2 throws synchronously on an unparsable key; its message names the format, never the key.
+      reject(
+        err instanceof BastionError
+          ? err
+          : new BastionError(where(l), `cannot use the credentials: ${(err as Error).message}`),
+      );
+    }
+  });
+}
+
+function forward(jump: Client, host: string, port: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) =>
+    jump.forwardOut('127.0.0.1', 0, host, port, (err, channel) => (err ? reject(err) : resolve(channel))),
+  );
+}
+
+async function connectThrough(t: SshTarget): Promise<{ client: Client; jump?: Client }> {
+  if (!t.jumpHost) return { client: await connectOnce(t) };
+  const jump = await connectOnce(t.jumpHost);
+  try {
+    const channel = await forward(jump, t.host, t.port ?? 22).catch((err: Error) => {
+      throw new BastionError(where(t), `the jump host ${where(t.jumpHost!)} cannot reach it: ${err.message}`, true);
+    });
+    return { client: await connectOnce(t, channel), jump };
+  } catch (err) {
+    jump.end();
+    throw err;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Logs in, retrying (with backoff, within bootTimeoutSeconds) only while the bastion refuses or drops connections. */
+export async function openSsh(t: SshTarget): Promise<SshSession> {
+  const deadline = Date.now() + (t.bootTimeoutSeconds ?? 60) * 1000;
+  let delay = 500;
+  for (;;) {
+    try {
+      const { client, jump } = await connectThrough(t);
+      return {
+        exec: (command, stdin) => exec(client, command, stdin),
+        close: () => {
+          client.end();
+          jump?.end();
+        },
+      };
+    } catch (err) {
+      if (!(err instanceof BastionError) || !err.retriable || Date.now() + delay > deadline) {
+        if (err instanceof BastionError && err.retriable)
+          throw new BastionError(err.where, `${err.reason} (gave up after ${t.bootTimeoutSeconds ?? 60}s)`);
+        throw err;
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+function exec(client: Client, command: string, stdin?: Buffer): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, stream) => {
+      if (err) return reject(err);
+      const out: Buffer[] = [];
+      const errs: Buffer[] = [];
+      stream.on('data', (d: Buffer) => out.push(d));
+      stream.stderr.on('data', (d: Buffer) => errs.push(d));
+      stream.on('close', (code: number | null) =>
+        resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errs).toString('utf8').trim() }),
+      );
+      stream.end(stdin ?? Buffer.alloc(0));
+    });
+  });
+}
