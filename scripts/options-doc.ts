@@ -60,8 +60,8 @@ export function optionsDoc(): string {
       out.push(
         `| \`${o.arg}\` | \`${o.keyword}\` | ${kindText(o.value)} | ${spec.optionsAlterable && o.alterable ? 'yes' : 'replace'} | ${o.doc.replace(/\|/g, '\\|')} |`,
       );
-    if (spec.catalogOutputs.length)
-      out.push('', `Outputs: ${spec.catalogOutputs.map((c) => `\`${c.output}\` (${c.doc})`).join('; ')}`);
+    const outputs = [...spec.catalogOutputs, ...(spec.derivedOutputs ?? [])];
+    if (outputs.length) out.push('', `Outputs: ${outputs.map((c) => `\`${c.output}\` (${c.doc})`).join('; ')}`);
     out.push('');
   }
   return out.join('\n').trimEnd();

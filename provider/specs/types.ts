@@ -104,4 +104,12 @@ export interface ConnectionSpec {
   /** `mz_connections.type` for this kind. */
   readonly catalogType: string;
   readonly catalogOutputs: readonly CatalogOutput[];
+  /** Outputs computed from the catalog outputs (absent when `from` gives undefined). */
+  readonly derivedOutputs?: readonly DerivedOutput[];
+}
+
+export interface DerivedOutput {
+  readonly output: string;
+  readonly doc: string;
+  readonly from: (catalogOutputs: Readonly<Record<string, unknown>>) => unknown;
 }
