@@ -43,6 +43,7 @@ export function iamError(err: unknown, doing: string, roleName: string, secrets:
   const name = awsErrorName(err);
   const message = (err as Error)?.message ?? String(err);
   const hint = advice(name, roleName);
-  const text = `${doing}: ${name ? `${name}: ` : ''}${message}${hint ? `. ${hint}` : ''}`;
+  const said = hint ? message.replace(/\.+$/, '') : message;
+  const text = `${doing}: ${name ? `${name}: ` : ''}${said}${hint ? `. ${hint[0].toUpperCase()}${hint.slice(1)}` : ''}`;
   return new AwsRoleError(scrub(text, [...credentialValues(), ...secrets]), name || undefined);
 }

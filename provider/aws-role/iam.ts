@@ -63,7 +63,6 @@ function decodeDocument(text: string | undefined): unknown {
 let sdk: typeof Iam | undefined;
 /** Loaded on first use: `require`, not `import`, so that loading this module loads no AWS SDK. */
 function loadSdk(): typeof Iam {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   sdk ??= require('@aws-sdk/client-iam') as typeof Iam;
   return sdk;
 }
@@ -188,7 +187,10 @@ export function sdkIam(settings: AwsSettings = {}): IamApi {
     },
     async tagRole(roleName, tags) {
       await send(
-        new m.TagRoleCommand({ RoleName: roleName, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+        new m.TagRoleCommand({
+          RoleName: roleName,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
       );
     },
     async untagRole(roleName, keys) {

@@ -69,8 +69,7 @@ function checkConnections(value: unknown): Failure[] {
   if (value === undefined || value === null) return [{ property: 'connection', reason: 'connection is required' }];
   if (value === UNKNOWN) return [];
   const list = connectionsOf(value);
-  if (list.length === 0)
-    return [{ property: 'connection', reason: 'connection must name at least one AwsConnection' }];
+  if (list.length === 0) return [{ property: 'connection', reason: 'connection must name at least one AwsConnection' }];
   const failures: Failure[] = [];
   list.forEach((c, i) => {
     if (c === UNKNOWN) return;
@@ -130,7 +129,8 @@ function checkTags(value: unknown): Failure[] {
 
 function checkAws(value: unknown): Failure[] {
   if (!known(value)) return [];
-  if (!isPlainObject(value)) return [{ property: 'aws', reason: 'aws must be an object: { region?, profile?, endpoint? }' }];
+  if (!isPlainObject(value))
+    return [{ property: 'aws', reason: 'aws must be an object: { region?, profile?, endpoint? }' }];
   return Object.entries(value).flatMap(([k, v]): Failure[] => {
     if (!AWS_KEYS.includes(k))
       return [{ property: 'aws', reason: `aws.${k} is not a setting (known: ${AWS_KEYS.join(', ')})` }];
@@ -151,7 +151,10 @@ export function roleInputFailures(news: Props): Failure[] {
       reason: 'roleName is required: 1 to 64 characters of letters, digits and +=,.@_-',
     });
   if (known(news.path) && (typeof news.path !== 'string' || !PATH.test(news.path) || news.path.length > 512))
-    failures.push({ property: 'path', reason: 'path must start and end with / (e.g. /materialize/), at most 512 characters' });
+    failures.push({
+      property: 'path',
+      reason: 'path must start and end with / (e.g. /materialize/), at most 512 characters',
+    });
   if (known(news.description) && (typeof news.description !== 'string' || news.description.length > 1000))
     failures.push({ property: 'description', reason: 'description must be text of at most 1000 characters' });
   failures.push(...checkPolicies(news.inlinePolicies));
@@ -165,11 +168,17 @@ export function roleInputFailures(news: Props): Failure[] {
     else if (arns.length > 20)
       failures.push({ property: 'managedPolicyArns', reason: 'IAM attaches at most 20 managed policies to a role' });
   }
-  if (known(news.permissionsBoundary) && (typeof news.permissionsBoundary !== 'string' || !POLICY_ARN.test(news.permissionsBoundary)))
+  if (
+    known(news.permissionsBoundary) &&
+    (typeof news.permissionsBoundary !== 'string' || !POLICY_ARN.test(news.permissionsBoundary))
+  )
     failures.push({ property: 'permissionsBoundary', reason: 'permissionsBoundary must be a policy ARN' });
   const msd = news.maxSessionDuration;
   if (known(msd) && !(Number.isInteger(msd) && (msd as number) >= 3600 && (msd as number) <= 43200))
-    failures.push({ property: 'maxSessionDuration', reason: 'maxSessionDuration must be whole seconds from 3600 to 43200' });
+    failures.push({
+      property: 'maxSessionDuration',
+      reason: 'maxSessionDuration must be whole seconds from 3600 to 43200',
+    });
   failures.push(...checkTags(news.tags), ...checkAws(news.aws));
   for (const key of ['validate'])
     if (known(news[key]) && typeof news[key] !== 'boolean')

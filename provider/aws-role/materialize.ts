@@ -37,7 +37,10 @@ export function locationOf(c: RoleConnection): ResolvedLocation {
 }
 
 /** Turns one catalog row into an identity, or says precisely why it cannot serve a role. */
-export function identityFromRow(location: ResolvedLocation, row: Record<string, unknown> | undefined): AwsConnectionIdentity {
+export function identityFromRow(
+  location: ResolvedLocation,
+  row: Record<string, unknown> | undefined,
+): AwsConnectionIdentity {
   const name = qualifiedName(location);
   if (!row) throw new MaterializeError(`connection ${name} does not exist in Materialize`);
   if (row.type !== 'aws') throw new MaterializeError(`connection ${name} is a ${String(row.type)} connection, not AWS`);

@@ -10,12 +10,7 @@ import { qualifiedName } from '../sql/quote';
 import { AwsRoleError, iamError } from './errors';
 import { isNoSuchEntity, sdkIam, type IamApi, type RoleState } from './iam';
 import { normalizeRoleInputs, policySize, roleInputFailures, type AwsSettings, type RoleConnection } from './inputs';
-import {
-  locationOf,
-  sqlMaterialize,
-  type AwsConnectionIdentity,
-  type MaterializeApi,
-} from './materialize';
+import { locationOf, sqlMaterialize, type AwsConnectionIdentity, type MaterializeApi } from './materialize';
 import { realClock, retryWhilePropagating, type Clock } from './retry';
 import { canonicalPolicy, policyJson, trustPolicyDrift, trustPolicyForConnections } from './trust-policy';
 
@@ -234,7 +229,10 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
     };
     let managed: string[] = [];
     let inline: string[] = [];
-    await gone(`listing the managed policies of IAM role ${name}`, async () => (managed = await iam.managedPolicyArns(name)));
+    await gone(
+      `listing the managed policies of IAM role ${name}`,
+      async () => (managed = await iam.managedPolicyArns(name)),
+    );
     await gone(`listing the inline policies of IAM role ${name}`, async () => {
       inline = Object.keys(await iam.inlinePolicies(name));
     });
@@ -413,7 +411,8 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
         const outs = outputsOf(news, now, await readActual(iam, news, now), ids, { validated: false });
         const connectionsChanged = canonicalJson(olds.externalIds) !== canonicalJson(outs.externalIds);
         if (news.validate === false) return { outs };
-        if (!trustChanged && !connectionsChanged && olds.validated === true) return { outs: { ...outs, validated: true } };
+        if (!trustChanged && !connectionsChanged && olds.validated === true)
+          return { outs: { ...outs, validated: true } };
         try {
           await validateAll(news, now, ids);
         } catch (err) {

@@ -104,9 +104,7 @@ export function canonicalPolicy(doc: unknown): string {
 export function requiresExternalId(doc: unknown): boolean {
   const statements = asArray((doc as Json | undefined)?.Statement) as Json[];
   const assumes = statements.filter(
-    (s) =>
-      s?.Effect === 'Allow' &&
-      asArray(s.Action).some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*'),
+    (s) => s?.Effect === 'Allow' && asArray(s.Action).some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*'),
   );
   return (
     assumes.length > 0 &&

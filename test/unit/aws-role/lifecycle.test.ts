@@ -88,7 +88,7 @@ test('never validates: fails after validateTimeout with Materialize’s message 
 });
 
 test('a failure that is not IAM propagation is not retried', async () => {
-  mz.verdict = Object.assign(new Error('unknown catalog item \'c\''), { code: 'XX000' });
+  mz.verdict = Object.assign(new Error("unknown catalog item 'c'"), { code: 'XX000' });
   const err = await role.create(await checked(base)).catch((e) => e);
   expect(mz.validations).toHaveLength(1);
   expect(clock.sleeps).toEqual([]);
@@ -105,7 +105,7 @@ test('access denied on CreateRole: AWS’s message and the permissions needed; n
   const err = await role.create(await checked(base)).catch((e) => e);
   expect(err.message).toBe(
     'creating IAM role mz-role: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ' +
-      'iam:CreateRole on resource: arn:aws:iam::123456789012:role/mz-role. the AWS credentials in use (the SDK default ' +
+      'iam:CreateRole on resource: arn:aws:iam::123456789012:role/mz-role. The AWS credentials in use (the SDK default ' +
       'chain, or aws.profile) may not do this: they need iam:CreateRole, iam:GetRole, iam:UpdateAssumeRolePolicy, ' +
       'iam:PutRolePolicy, iam:AttachRolePolicy, iam:TagRole, iam:DeleteRole and the matching List/Detach/Delete ' +
       'actions on role mz-role',
@@ -120,7 +120,7 @@ test('role already exists: refused, and the existing role is left alone', async 
   iam.calls = [];
   const err = await role.create(await checked(base)).catch((e) => e);
   expect(err.message).toBe(
-    'creating IAM role mz-role: EntityAlreadyExistsException: Role with name mz-role already exists.. role mz-role ' +
+    'creating IAM role mz-role: EntityAlreadyExistsException: Role with name mz-role already exists. Role mz-role ' +
       'already exists and is not managed by this stack: choose another roleName, or delete the role',
   );
   expect(iam.calls).toEqual(['createRole mz-role', 'close']);
@@ -133,7 +133,7 @@ test('policy too large: IAM’s LimitExceeded explained, and the half-made role 
   ];
   const err = await role.create(await checked({ ...base, inlinePolicies: { big: { Statement: [] } } })).catch((e) => e);
   expect(err.message).toMatch(
-    /^putting inline policy big on IAM role mz-role: LimitExceededException: Maximum policy size of 10240 bytes exceeded for role mz-role\. a policy is over IAM's size quota/,
+    /^putting inline policy big on IAM role mz-role: LimitExceededException: Maximum policy size of 10240 bytes exceeded for role mz-role\. A policy is over IAM's size quota/,
   );
   expect(err.id).toBeUndefined();
   expect(iam.roles.size).toBe(0);
@@ -196,7 +196,9 @@ test('check: each bad input named with its rule, before any call', async () => {
 
 test('a connection that assumes another role is refused before anything is made', async () => {
   mz.add('other', 'u2', 'arn:aws:iam::123456789012:role/someone-else');
-  const err = await role.create(await checked({ ...base, connection: [{ name: 'c' }, { name: 'other' }] })).catch((e) => e);
+  const err = await role
+    .create(await checked({ ...base, connection: [{ name: 'c' }, { name: 'other' }] }))
+    .catch((e) => e);
   expect(err.message).toBe(
     'connection "materialize"."public"."other" assumes arn:aws:iam::123456789012:role/someone-else, not role /mz-role: set its assumeRoleArn to this role\'s ARN',
   );
@@ -212,7 +214,11 @@ test('update: a replaced connection (new external ID) rewrites the trust policy 
   expect((await role.diff('mz-role', outs, inputs)).changes).toBe(false);
 
   mz.add('c', 'u9', ARN);
-  const next = await checked({ ...base, connection: { ...c, externalId: 'mz_prefix_u9', connectionId: 'u9' }, tags: { a: '1', c: '3' } });
+  const next = await checked({
+    ...base,
+    connection: { ...c, externalId: 'mz_prefix_u9', connectionId: 'u9' },
+    tags: { a: '1', c: '3' },
+  });
   expect(await role.diff('mz-role', outs, next)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   iam.calls = [];
   const updated = await role.update('mz-role', outs, next);
@@ -248,7 +254,10 @@ test('read: a trust policy that no longer requires the external ID is drift, and
   const { outs } = await role.create(inputs);
   await iam.updateTrustPolicy(
     'mz-role',
-    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: PRINCIPAL }, Action: 'sts:AssumeRole' }] }),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: PRINCIPAL }, Action: 'sts:AssumeRole' }],
+    }),
   );
   await iam.putInlinePolicy('mz-role', 'extra', '{"Statement":[]}');
   const r = await role.read('mz-role', outs);

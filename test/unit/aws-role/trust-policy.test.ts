@@ -87,7 +87,10 @@ test('canonicalPolicy: a lone statement or value and a one-element list are the 
 test('trustPolicyDrift names what is wrong: no external ID at all is called out as insecure', () => {
   const wanted = trustPolicyFor(P, ID);
   expect(trustPolicyDrift(wanted, wanted)).toBeUndefined();
-  const open = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: P }, Action: 'sts:AssumeRole' }] };
+  const open = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: P }, Action: 'sts:AssumeRole' }],
+  };
   expect(trustPolicyDrift(open, wanted)).toBe(
     'the trust policy no longer requires the external ID: any Materialize customer could assume the role',
   );
@@ -98,7 +101,5 @@ test('trustPolicyDrift names what is wrong: no external ID at all is called out 
 
 test('roleArnFor gives the ARN before the role exists', () => {
   expect(roleArnFor('123456789012', 'mz-s3')).toBe('arn:aws:iam::123456789012:role/mz-s3');
-  expect(roleArnFor('123456789012', 'mz-s3', '/materialize/')).toBe(
-    'arn:aws:iam::123456789012:role/materialize/mz-s3',
-  );
+  expect(roleArnFor('123456789012', 'mz-s3', '/materialize/')).toBe('arn:aws:iam::123456789012:role/materialize/mz-s3');
 });
