@@ -2,6 +2,7 @@
 // consistency, access denied, role already exists, policy too large), rollback, drift and ownership.
 import { roleLifecycle } from '../../../provider/aws-role/resource';
 import { policyJson, trustPolicyFor } from '../../../provider/aws-role/trust-policy';
+import { UNKNOWN } from '../../../provider/unknown';
 import { awsError, FakeClock, FakeIam, FakeMaterialize, notAuthorized, PRINCIPAL } from './fakes';
 
 const ARN = 'arn:aws:iam::123456789012:role/mz-role';
@@ -310,4 +311,17 @@ test('credentials of the environment never reach a message', async () => {
     if (saved === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
     else process.env.AWS_SECRET_ACCESS_KEY = saved;
   }
+});
+
+test('preview: a connection not created yet is unknown; check passes and diff plans a change', async () => {
+  const r = await role.check({}, { ...base, connection: UNKNOWN });
+  expect(r.failures).toBeUndefined();
+  const listed = await role.check({}, { ...base, connection: [UNKNOWN] });
+  expect(listed.failures).toBeUndefined();
+  const { outs } = await role.create(await checked(base));
+  expect(await role.diff('mz-role', outs, listed.inputs!)).toEqual({
+    changes: true,
+    replaces: [],
+    deleteBeforeReplace: false,
+  });
 });
