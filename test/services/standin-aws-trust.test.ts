@@ -37,7 +37,7 @@ async function connectionWithRole(name: string, statements: (externalId: string)
     await s.ok(
       `SELECT a.external_id FROM mz_internal.mz_aws_connections a JOIN mz_connections c USING (id) WHERE c.name = '${name}'`,
     )
-  ).rows[0].external_id;
+  ).rows[0].external_id as string;
   await iam.send(new DeleteRoleCommand({ RoleName: name })).catch(() => undefined);
   await iam.send(
     new CreateRoleCommand({
