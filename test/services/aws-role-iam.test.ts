@@ -131,6 +131,9 @@ test('create, update, drift, delete of a real IAM role (moto), validated by the 
       connection: [news.connection, { name: 'green', schemaName: schema }],
       managedPolicyArns: [],
       tags: { team: 'data', env: 'prod' },
+      permissionsBoundary: MANAGED,
+      maxSessionDuration: 7200,
+      description: 'Materialize exports',
     })
   ).inputs!;
   expect((await role.diff(id, outs, both)).changes).toBe(true);
@@ -148,6 +151,12 @@ test('create, update, drift, delete of a real IAM role (moto), validated by the 
     ],
   });
   expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: ROLE }))).AttachedPolicies).toEqual([]);
+  const got = (await iam.send(new GetRoleCommand({ RoleName: ROLE }))).Role!;
+  expect([got.MaxSessionDuration, got.Description, got.PermissionsBoundary?.PermissionsBoundaryArn]).toEqual([
+    7200,
+    'Materialize exports',
+    MANAGED,
+  ]);
   expect(
     Object.fromEntries(
       (await iam.send(new ListRoleTagsCommand({ RoleName: ROLE }))).Tags!.map((t) => [t.Key, t.Value]),

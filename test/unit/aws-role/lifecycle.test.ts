@@ -325,3 +325,32 @@ test('preview: a connection not created yet is unknown; check passes and diff pl
     deleteBeforeReplace: false,
   });
 });
+
+test('update converges boundary, session length and description; a failure part-way reports the role as IAM has it', async () => {
+  const inputs = await checked({ ...base, inlinePolicies: { a: '{}' } });
+  const { outs } = await role.create(inputs);
+  const next = await checked({
+    ...base,
+    inlinePolicies: { b: '{}' },
+    permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+    maxSessionDuration: 7200,
+    description: 'Materialize S3 export',
+  });
+  iam.fail.deleteInlinePolicy = [awsError('ServiceFailure', 'try again')];
+  const err = await role.update('mz-role', outs, next).catch((e) => e);
+  expect(err.message).toBe('deleting inline policy a of IAM role mz-role: ServiceFailure: try again');
+  // What had been applied is in the reported state: the next run plans from there.
+  expect(err.properties).toMatchObject({
+    maxSessionDuration: 7200,
+    description: 'Materialize S3 export',
+    permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+    inlinePolicies: { a: '{}', b: '{}' },
+    validated: false,
+  });
+  const { outs: done } = await role.update('mz-role', err.properties, next);
+  expect(done).toMatchObject({ inlinePolicies: { b: '{}' }, maxSessionDuration: 7200, validated: true });
+  const back = await role.update('mz-role', done, inputs);
+  expect(back.outs).toMatchObject({ maxSessionDuration: 3600, inlinePolicies: { a: '{}' } });
+  expect(back.outs.permissionsBoundary).toBeUndefined();
+  expect(back.outs.description).toBeUndefined();
+});
