@@ -16,3 +16,11 @@ export type { MaterializeEndpoint } from './lifecycle/endpoint';
 export { MaterializeError } from './lifecycle/errors';
 export { normalizeConnectionArgs } from './normalize';
 export { parseShowCreateConnection, parseShowCreateSecret } from './read/show-create';
+export {
+  trustPolicyFor,
+  trustPolicyForConnections,
+  roleArnFor,
+  type TrustPolicy,
+  type TrustStatement,
+  type TrustedConnection,
+} from './aws-role/trust-policy';

@@ -62,8 +62,8 @@ export function optionsDoc(): string {
       );
     for (const t of spec.triggers ?? [])
       out.push(`| \`${t.arg}\` | \`${t.action}\` (action) | string or number | yes | ${t.doc.replace(/\|/g, '\\|')} |`);
-    if (spec.catalogOutputs.length)
-      out.push('', `Outputs: ${spec.catalogOutputs.map((c) => `\`${c.output}\` (${c.doc})`).join('; ')}`);
+    const outputs = [...spec.catalogOutputs, ...(spec.derivedOutputs ?? [])];
+    if (outputs.length) out.push('', `Outputs: ${outputs.map((c) => `\`${c.output}\` (${c.doc})`).join('; ')}`);
     out.push('');
   }
   return out.join('\n').trimEnd();

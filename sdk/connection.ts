@@ -24,7 +24,12 @@ export abstract class Connection extends MaterializeObject {
     args: ConnectionArgs,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    const outputs = ['connectionId', 'createSql', ...connectionSpecs[kind].catalogOutputs.map((o) => o.output)];
+    const spec = connectionSpecs[kind];
+    const outputs = [
+      'connectionId',
+      'createSql',
+      ...[...spec.catalogOutputs, ...(spec.derivedOutputs ?? [])].map((o) => o.output),
+    ];
     // A credential given as text (a session token, an OAuth credential) is a secret output.
     const sensitive = connectionSpecs[kind].options.filter((o) => o.sensitive).map((o) => o.arg);
     super(...registerObject(kind, type, name, connectionProps(kind, args), outputs, sensitive, opts));

@@ -64,6 +64,11 @@ export class AwsConnection extends Connection {
   declare readonly principal: Out<string>;
   /** A trust policy (JSON text) that lets only this connection assume the role. */
   declare readonly exampleTrustPolicy: Out<string>;
+  /**
+   * Ready-to-use trust policy JSON for a role made elsewhere (e.g. `new aws.iam.Role(..., { assumeRolePolicy:
+   * conn.trustPolicy })`): `principal` may assume the role only with `externalId`. Or use AwsConnectionRole.
+   */
+  declare readonly trustPolicy: Out<string>;
   constructor(name: string, args: AwsConnectionArgs, opts?: CustomResourceOptions) {
     super('aws', 'AwsConnection', name, args, opts);
   }
@@ -78,7 +83,12 @@ export interface AwsPrivatelinkConnectionArgs extends ConnectionArgs {
 
 /** An AWS PrivateLink connection to a VPC endpoint service. */
 export class AwsPrivatelinkConnection extends Connection {
-  /** The AWS principal to allow on the endpoint service. */
+  /**
+   * The role ARN to add to the VPC endpoint service's allowed principals (`arn:aws:iam::<Materialize's
+   * account>:role/mz_<prefix>_<id>`, one per connection). Allow exactly this ARN, never Materialize's account
+   * root (`arn:aws:iam::<account>:root`): that would let every Materialize customer's endpoints connect.
+   * With `@pulumi/aws`: `new aws.ec2.VpcEndpointServiceAllowedPrinciple(..., { principalArn: pl.principal })`.
+   */
   declare readonly principal: Out<string>;
   constructor(name: string, args: AwsPrivatelinkConnectionArgs, opts?: CustomResourceOptions) {
     super('aws-privatelink', 'AwsPrivatelinkConnection', name, args, opts);

@@ -5,3 +5,4 @@ export { MaterializeObject, type ObjectArgs, type ObjectRefInput } from './base'
 export * from './connections';
 export { SshBastionAuthorizedKeys, type SshBastionAuthorizedKeysArgs, type SshLoginInput } from './bastion';
 export type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
+export * from './aws-role';

@@ -91,6 +91,10 @@ export async function readConnectionRow(
     if (value === null || value === undefined) continue;
     details[o.output] = value;
   }
+  for (const d of spec.derivedOutputs ?? []) {
+    const value = d.from(details);
+    if (value !== undefined) details[d.output] = value;
+  }
   return { ...identity(row), type: String(row.type), createSql: String(row.create_sql), details };
 }
 

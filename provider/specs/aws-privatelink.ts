@@ -43,7 +43,7 @@ export const awsPrivatelinkSpec: ConnectionSpec = {
       output: 'principal',
       relation: 'mz_catalog.mz_aws_privatelink_connections',
       column: 'principal',
-      doc: 'The AWS principal to allow on the VPC endpoint service.',
+      doc: "The role ARN (arn:aws:iam::<Materialize's account>:role/mz_<prefix>_<id>, one per connection) to add to the VPC endpoint service's allowed principals; never allow Materialize's account root (arn:aws:iam::<account>:root), which would admit every Materialize customer's endpoints.",
     },
   ],
   optionsAlterable: true,

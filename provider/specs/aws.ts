@@ -1,6 +1,7 @@
 // AWS: credentials or role assumption (materialize-semantics.md §1.5).
 import { option, rule, isSet } from './common';
 import type { ConnectionSpec } from './types';
+import { policyJson, trustPolicyFor } from '../aws-role/trust-policy';
 
 const CREDENTIALS = 'must specify both ACCESS KEY ID and SECRET ACCESS KEY with optional SESSION TOKEN';
 
@@ -96,6 +97,16 @@ export const awsSpec: ConnectionSpec = {
       column: 'example_trust_policy',
       json: true,
       doc: 'A trust policy that lets only this connection assume the role.',
+    },
+  ],
+  derivedOutputs: [
+    {
+      output: 'trustPolicy',
+      doc: 'The trust policy (JSON text) for a role that only this connection may assume: `principal` with `sts:ExternalId` = `externalId`. Give it to an IAM role made elsewhere (e.g. `@pulumi/aws`), or use AwsConnectionRole.',
+      from: (o) =>
+        typeof o.principal === 'string' && typeof o.externalId === 'string'
+          ? policyJson(trustPolicyFor(o.principal, o.externalId))
+          : undefined,
     },
   ],
   optionsAlterable: true,

@@ -117,4 +117,12 @@ export interface ConnectionSpec {
   readonly catalogType: string;
   readonly catalogOutputs: readonly CatalogOutput[];
   readonly triggers?: readonly TriggerSpec[];
+  /** Outputs computed from the catalog outputs (absent when `from` gives undefined). */
+  readonly derivedOutputs?: readonly DerivedOutput[];
+}
+
+export interface DerivedOutput {
+  readonly output: string;
+  readonly doc: string;
+  readonly from: (catalogOutputs: Readonly<Record<string, unknown>>) => unknown;
 }

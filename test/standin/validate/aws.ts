@@ -17,8 +17,8 @@ interface Statement {
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function allowsAssumeRole(s: Statement): boolean {
-  return s.Effect === 'Allow' && asArray(s.Action).some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*');
+function allowsAssumeRole(s: Statement, effect = 'Allow'): boolean {
+  return s.Effect === effect && asArray(s.Action).some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*');
 }
 function trustsPrincipal(s: Statement, principalArn: string): boolean {
   if (s.Principal === '*') return true;
@@ -26,40 +26,63 @@ function trustsPrincipal(s: Statement, principalArn: string): boolean {
   const p = typeof s.Principal === 'object' ? asArray(s.Principal.AWS) : [];
   return p.some((x) => x === '*' || x === principalArn || x === account || x === `arn:aws:iam::${account}:root`);
 }
-/** Does the statement's Condition hold for a request carrying `externalId` (undefined = none)? */
+const likePattern = (v: string) =>
+  new RegExp(
+    '^' +
+      v
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
+/** IAM's string condition operators (without IfExists), for a key that is present. */
+const STRING_OPS: Record<string, (actual: string, values: string[]) => boolean> = {
+  StringEquals: (a, vs) => vs.includes(a),
+  StringNotEquals: (a, vs) => !vs.includes(a),
+  StringEqualsIgnoreCase: (a, vs) => vs.some((v) => v.toLowerCase() === a.toLowerCase()),
+  StringNotEqualsIgnoreCase: (a, vs) => !vs.some((v) => v.toLowerCase() === a.toLowerCase()),
+  StringLike: (a, vs) => vs.some((v) => likePattern(v).test(a)),
+  StringNotLike: (a, vs) => !vs.some((v) => likePattern(v).test(a)),
+};
+/**
+ * Does the statement's Condition hold for a request carrying `externalId` (undefined = none)? As IAM
+ * evaluates it: a missing key fails a positive operator, satisfies a negated one, and satisfies any
+ * operator with IfExists (which is why `StringEqualsIfExists` does not require an external ID); `Null`
+ * tests presence. Operators on sts:ExternalId outside the String family fail closed.
+ */
 function conditionHolds(s: Statement, externalId: string | undefined): boolean {
-  for (const [op, kv] of Object.entries(s.Condition ?? {})) {
+  for (const [rawOp, kv] of Object.entries(s.Condition ?? {})) {
+    const ifExists = rawOp.endsWith('IfExists');
+    const op = rawOp.replace(/IfExists$/, '');
     for (const [key, expected] of Object.entries(kv)) {
       if (key.toLowerCase() !== 'sts:externalid') continue; // other condition keys are not modelled
-      const values = asArray(expected);
-      if (externalId === undefined) return false;
-      if (op === 'StringEquals' && !values.includes(externalId)) return false;
-      if (
-        op === 'StringLike' &&
-        !values.some((v) =>
-          new RegExp(
-            '^' +
-              v
-                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-                .replace(/\*/g, '.*')
-                .replace(/\?/g, '.') +
-              '$',
-          ).test(externalId),
-        )
-      )
+      const values = asArray(expected).map(String);
+      if (op === 'Null') {
+        if (values.includes('true') !== (externalId === undefined)) return false;
+        continue;
+      }
+      const test = STRING_OPS[op];
+      if (!test) return false;
+      if (externalId === undefined) {
+        if (ifExists || op.includes('Not')) continue;
         return false;
+      }
+      if (!test(externalId, values)) return false;
     }
   }
   return true;
 }
+/** STS's verdict: some Allow statement admits the request and no Deny statement matches it. */
 function canAssume(
   doc: { Statement?: Statement | Statement[] },
   principal: string,
   externalId: string | undefined,
 ): boolean {
-  return asArray(doc.Statement).some(
-    (s) => allowsAssumeRole(s) && trustsPrincipal(s, principal) && conditionHolds(s, externalId),
-  );
+  const matches = (effect: string) =>
+    asArray(doc.Statement).some(
+      (s) => allowsAssumeRole(s, effect) && trustsPrincipal(s, principal) && conditionHolds(s, externalId),
+    );
+  return matches('Allow') && !matches('Deny');
 }
 
 function client(ctx: ValidateCtx, creds = { accessKeyId: 'test', secretAccessKey: 'test' }, endpoint?: string) {
@@ -107,8 +130,11 @@ export async function validateAws(ctx: ValidateCtx, item: Item): Promise<void> {
   let doc: { Statement?: Statement | Statement[] };
   try {
     const r = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    // STS finds the role by its whole ARN (account and path): a role of that name elsewhere is not it.
+    if (r.Role?.Arn !== arn) throw denied();
     doc = JSON.parse(decodeURIComponent(r.Role?.AssumeRolePolicyDocument ?? '{}'));
   } catch (e) {
+    if ((e as { code?: string }).code === '58000') throw e;
     if ((e as Error).name === 'NoSuchEntityException') throw denied();
     throw validationError((e as Error).message);
   } finally {
