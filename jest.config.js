@@ -19,9 +19,17 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/test/services/'],
+      testPathIgnorePatterns: ['/test/services/', '/test/acceptance/'],
     },
     // Needs the real servers that scripts/services.sh starts (PostgreSQL, MariaDB, OpenSSH, moto).
     { ...common, displayName: 'services', testMatch: ['<rootDir>/test/services/**/*.test.ts'] },
+    // The real Pulumi CLI (built from source by `npm run pulumi-cli`) deploying programs against a stand-in,
+    // with the real servers of scripts/services.sh where a program validates.
+    {
+      ...common,
+      displayName: 'acceptance',
+      testMatch: ['<rootDir>/test/acceptance/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/acceptance/global-setup.ts',
+    },
   ],
 };

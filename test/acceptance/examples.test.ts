@@ -1,0 +1,387 @@
+// Every program in examples/ deployed with the real Pulumi CLI against the stand-in (and the real servers of
+// scripts/services.sh where a program validates): up; a second preview finds nothing to do; a changed input
+// shows its exact SQL in `preview --diff`; an out-of-band change is found by `refresh` and undone by `up`;
+// the state never holds a secret in plaintext; destroy leaves nothing behind.
+import * as fs from 'fs';
+import * as path from 'path';
+import { fingerprint } from '../../provider/bastion';
+import { startStandin, type Standin } from '../standin/index';
+import { services } from '../services/env';
+import { clear, objects, showCreate, sql } from './catalog';
+import { materializeConfig, ROOT, Stack } from './pulumi';
+
+jest.setTimeout(600_000);
+
+const q = (name: string) => `"materialize"."public"."${name}"`;
+/** A statement as `preview --diff` prints a string. */
+const shown = (statement: string) => JSON.stringify(statement);
+
+interface ExampleCase {
+  example: string;
+  config?: Record<string, string>;
+  /** Secret config values; each must be absent from `pulumi stack export`. */
+  secrets: Record<string, string>;
+  env?: () => Record<string, string>;
+  /** What the first `up` leaves in materialize.public. */
+  created: string[];
+  /** A config change and the exact statements `preview --diff` must show for it. */
+  change?: { key: string; value: string; sql: string[] };
+  /** Out of band: the statement, and what SHOW CREATE of `object` must contain again after refresh and up. */
+  drift: { statement: string; object: string; restored: string; drifted: string };
+}
+
+const svcSsh = () => services.ssh();
+const hostKey = () =>
+  fingerprint(
+    Buffer.from(
+      fs.readFileSync(path.join(path.dirname(svcSsh().clientKeyFile), 'host_ed25519.pub'), 'utf8').split(' ')[1],
+      'base64',
+    ),
+  );
+
+const CASES: ExampleCase[] = [
+  {
+    example: 'ssh-tunnel',
+    secrets: {},
+    created: ['ssh_connection'],
+    change: {
+      key: 'bastionHost',
+      value: 'bastion-2.example.com',
+      sql: [`ALTER CONNECTION ${q('ssh_connection')} SET (HOST = 'bastion-2.example.com')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('ssh_connection')} SET (PORT = 2222)`,
+      object: 'ssh_connection',
+      drifted: 'PORT = 2222',
+      restored: 'PORT = 22',
+    },
+  },
+  {
+    example: 'postgres',
+    secrets: { pgPassword: 'pg-acceptance-SEKRET' },
+    created: ['pg_connection', 'pg_ssh_connection', 'pgpass', 'tunnel'],
+    change: {
+      key: 'bastionHost',
+      value: 'bastion-2',
+      sql: [`ALTER CONNECTION ${q('tunnel')} SET (HOST = 'bastion-2')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('pg_connection')} SET (PORT = 6543)`,
+      object: 'pg_connection',
+      drifted: 'PORT = 6543',
+      restored: 'PORT = 5432',
+    },
+  },
+  {
+    example: 'mysql',
+    secrets: { mysqlPassword: 'mysql-acceptance-SEKRET' },
+    created: ['mysql_connection', 'mysql_ssh_connection', 'mysqlpass', 'tunnel'],
+    change: {
+      key: 'bastionHost',
+      value: 'bastion-2',
+      sql: [`ALTER CONNECTION ${q('tunnel')} SET (HOST = 'bastion-2')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('tunnel')} SET (USER = 'intruder')`,
+      object: 'tunnel',
+      drifted: "USER = 'intruder'",
+      restored: "USER = 'materialize'",
+    },
+  },
+  {
+    example: 'sql-server',
+    secrets: { sqlServerPassword: 'mssql-acceptance-SEKRET' },
+    created: ['sql_server_connection', 'sql_server_pass', 'sql_server_ssh_connection', 'ssh_connection'],
+    change: {
+      key: 'bastionHost',
+      value: 'bastion-2',
+      sql: [`ALTER CONNECTION ${q('ssh_connection')} SET (HOST = 'bastion-2')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('ssh_connection')} SET (PORT = 2200)`,
+      object: 'ssh_connection',
+      drifted: 'PORT = 2200',
+      restored: 'PORT = 22',
+    },
+  },
+  {
+    example: 'kafka',
+    secrets: {
+      kafkaPassword: 'kafka-acceptance-SEKRET',
+      kafkaSslCert: 'CERT-acceptance-SEKRET',
+      kafkaSslKey: 'KEY-acceptance-SEKRET',
+      caCert: 'CA-acceptance-SEKRET',
+    },
+    created: [
+      'aws_msk',
+      'ca_cert',
+      'kafka_brokers',
+      'kafka_default_tunnel',
+      'kafka_msk',
+      'kafka_password',
+      'kafka_per_broker_tunnels',
+      'kafka_plaintext',
+      'kafka_sasl_plaintext',
+      'kafka_sasl_ssl',
+      'kafka_ssl',
+      'kafka_ssl_cert',
+      'kafka_ssl_key',
+      'kafka_ssl_tunnel',
+      'ssh1',
+      'ssh2',
+      'ssh_connection',
+    ],
+    change: {
+      key: 'bastionHost',
+      value: 'bastion-2',
+      sql: [`ALTER CONNECTION ${q('ssh_connection')} SET (HOST = 'bastion-2')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('ssh1')} SET (PORT = 2201)`,
+      object: 'ssh1',
+      drifted: 'PORT = 2201',
+      restored: 'PORT = 22',
+    },
+  },
+  {
+    example: 'confluent-schema-registry',
+    secrets: {
+      csrPassword: 'csr-acceptance-SEKRET',
+      csrSslCert: 'CERT-acceptance-SEKRET',
+      csrSslKey: 'KEY-acceptance-SEKRET',
+      caCert: 'CA-acceptance-SEKRET',
+    },
+    created: [
+      'ca_cert',
+      'csr_basic',
+      'csr_password',
+      'csr_ssh',
+      'csr_ssl',
+      'csr_ssl_cert',
+      'csr_ssl_key',
+      'ssh_connection',
+    ],
+    change: {
+      key: 'bastionHost',
+      value: 'bastion-2',
+      sql: [`ALTER CONNECTION ${q('ssh_connection')} SET (HOST = 'bastion-2')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('ssh_connection')} SET (PORT = 2202)`,
+      object: 'ssh_connection',
+      drifted: 'PORT = 2202',
+      restored: 'PORT = 22',
+    },
+  },
+  {
+    example: 'aws-privatelink',
+    secrets: { pgPassword: 'pl-acceptance-SEKRET' },
+    created: [
+      'csr_privatelink',
+      'kafka_privatelink',
+      'kafka_privatelink_default',
+      'pg_privatelink',
+      'pgpass',
+      'privatelink_svc',
+    ],
+    change: {
+      key: 'serviceName',
+      value: 'com.amazonaws.vpce.us-east-1.vpce-svc-0aaaabbbbccccdddd',
+      sql: [
+        `ALTER CONNECTION ${q('privatelink_svc')} SET (SERVICE NAME = 'com.amazonaws.vpce.us-east-1.vpce-svc-0aaaabbbbccccdddd')`,
+      ],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('privatelink_svc')} SET (AVAILABILITY ZONES = ('use1-az2'))`,
+      object: 'privatelink_svc',
+      drifted: "AVAILABILITY ZONES = ('use1-az2')",
+      restored: "AVAILABILITY ZONES = ('use1-az1', 'use1-az4')",
+    },
+  },
+  {
+    example: 'iceberg-catalog',
+    secrets: { icebergCredential: 'client:acceptance-SEKRET' },
+    created: ['aws_s3_tables', 'iceberg_credential', 'iceberg_rest', 'iceberg_s3_tables'],
+    change: {
+      key: 's3TablesRoleArn',
+      value: 'arn:aws:iam::123456789012:role/Other',
+      sql: [`ALTER CONNECTION ${q('aws_s3_tables')} SET (ASSUME ROLE ARN = 'arn:aws:iam::123456789012:role/Other')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('aws_s3_tables')} SET (REGION = 'eu-west-1')`,
+      object: 'aws_s3_tables',
+      drifted: "REGION = 'eu-west-1'",
+      restored: 'AWS (ASSUME ROLE ARN',
+    },
+  },
+  {
+    // AwsConnectionRole against moto; the stand-in's VALIDATE reads the trust policy from the same moto.
+    example: 'aws',
+    config: { accountId: '123456789012' },
+    env: () => ({
+      AWS_ENDPOINT_URL_IAM: services.motoUrl(),
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: 'us-east-1',
+    }),
+    secrets: { awsSecretAccessKey: 'aws-acceptance-SEKRET' },
+    created: ['aws_credentials', 'aws_msk', 'aws_role_assumption', 'aws_secret_access_key', 'kafka_msk'],
+    change: {
+      key: 'accessKeyId',
+      value: 'AKIAACCEPTANCE0000001',
+      sql: [`ALTER CONNECTION ${q('aws_credentials')} SET (ACCESS KEY ID = 'AKIAACCEPTANCE0000001')`],
+    },
+    drift: {
+      statement: `ALTER CONNECTION ${q('aws_credentials')} SET (REGION = 'eu-west-1')`,
+      object: 'aws_credentials',
+      drifted: "REGION = 'eu-west-1'",
+      restored: 'ACCESS KEY ID',
+    },
+  },
+  {
+    // The real sshd and PostgreSQL: keys installed on the bastion, the PostgreSQL connection validated through
+    // the tunnel, and a key rotation in one `up`.
+    example: 'ssh-bastion',
+    config: {},
+    secrets: { pgPassword: 'postgres' },
+    created: ['bastion', 'orders', 'pg_password'],
+    change: { key: 'keyRotation', value: 'acceptance-2', sql: [`ALTER CONNECTION ${q('bastion')} ROTATE KEYS`] },
+    drift: {
+      statement: `ALTER CONNECTION ${q('orders')} SET (DATABASE = 'template1')`,
+      object: 'orders',
+      drifted: "DATABASE = 'template1'",
+      restored: "DATABASE = 'postgres'",
+    },
+  },
+];
+
+function bastionConfig(c: ExampleCase): { config: Record<string, string>; secrets: Record<string, string> } {
+  if (c.example !== 'ssh-bastion') return { config: {}, secrets: {} };
+  const ssh = svcSsh();
+  const pg = services.pg();
+  return {
+    config: {
+      bastionHost: ssh.host,
+      bastionPort: String(ssh.port),
+      bastionUser: ssh.user,
+      bastionHostKey: hostKey(),
+      pgHost: pg.host,
+      pgPort: String(pg.port),
+      pgDatabase: 'postgres',
+      pgUser: pg.user,
+    },
+    secrets: { operatorPrivateKey: fs.readFileSync(ssh.clientKeyFile, 'utf8') },
+  };
+}
+
+describe.each(CASES)('examples/$example with the real Pulumi CLI', (c) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    await clear();
+    stack = new Stack({ programDir: path.join(ROOT, 'examples', c.example), env: c.env?.() });
+  });
+  afterAll(async () => {
+    if (stack) {
+      await stack.run(['destroy', '--yes']);
+      stack.remove();
+    }
+    await clear();
+  });
+
+  test('up, no-change preview, a change with its SQL, drift found and undone, no plaintext secret, destroy', async () => {
+    const mz = materializeConfig();
+    const bastion = bastionConfig(c);
+    await stack.init(
+      { ...mz.config, ...c.config, ...bastion.config },
+      { ...mz.secrets, ...c.secrets, ...bastion.secrets },
+    );
+
+    await stack.ok(['up', '--yes']);
+    expect(await objects()).toEqual(c.created);
+    await stack.ok(['preview', '--expect-no-changes']);
+
+    if (c.change) {
+      await stack.setConfig(c.change.key, c.change.value);
+      const preview = await stack.ok(['preview', '--diff']);
+      for (const statement of c.change.sql) expect(preview.stdout).toContain(shown(statement));
+      await stack.ok(['up', '--yes']);
+      await stack.ok(['preview', '--expect-no-changes']);
+    }
+
+    await sql(c.drift.statement);
+    expect(await showCreate(c.drift.object)).toContain(c.drift.drifted);
+    const refresh = await stack.ok(['refresh', '--yes']);
+    expect(refresh.stdout).toMatch(/~ 1 updated/);
+    expect((await stack.run(['preview', '--expect-no-changes'])).code).not.toBe(0);
+    await stack.ok(['up', '--yes']);
+    const restored = await showCreate(c.drift.object);
+    expect(restored).not.toContain(c.drift.drifted);
+    expect(restored).toContain(c.drift.restored);
+    await stack.ok(['preview', '--expect-no-changes']);
+
+    const state = await stack.exportState();
+    for (const value of [...Object.values(c.secrets), ...Object.values(mz.secrets)].filter((v) => v.length >= 8))
+      expect(state).not.toContain(value);
+    if (c.example === 'ssh-bastion') expect(state).not.toContain(bastion.secrets.operatorPrivateKey.split('\n')[1]);
+
+    await stack.ok(['destroy', '--yes']);
+    expect(await objects()).toEqual([]);
+  });
+});
+
+describe('examples/multi-environment with the real Pulumi CLI: two Materialize environments', () => {
+  let production: Standin;
+  let stack: Stack;
+  beforeAll(async () => {
+    await clear();
+    production = await startStandin({ port: 0, password: 'production-acceptance-pw' });
+    stack = new Stack({ programDir: path.join(ROOT, 'examples/multi-environment') });
+  });
+  afterAll(async () => {
+    await stack.run(['destroy', '--yes']);
+    stack.remove();
+    await production.close();
+    await clear();
+  });
+
+  test('each environment gets its objects; drift in one is found and undone; destroy empties both', async () => {
+    const staging = new URL(process.env.MZ_STANDIN_URL ?? '');
+    const prod = new URL(production.url);
+    await stack.init(
+      {
+        stagingHost: staging.hostname,
+        stagingPort: staging.port,
+        stagingUsername: 'materialize',
+        stagingSslmode: 'disable',
+        productionHost: prod.hostname,
+        productionPort: prod.port,
+        productionUsername: 'materialize',
+        productionSslmode: 'disable',
+      },
+      {
+        stagingPassword: decodeURIComponent(staging.password),
+        productionPassword: 'production-acceptance-pw',
+        stagingPgPassword: 'staging-pg-SEKRET',
+        productionPgPassword: 'production-pg-SEKRET',
+      },
+    );
+    await stack.ok(['up', '--yes']);
+    expect(await objects()).toEqual(['orders_db', 'pgpass', 'tunnel']);
+    expect(await objects(production.url)).toEqual(['orders_db', 'pgpass', 'tunnel']);
+    await stack.ok(['preview', '--expect-no-changes']);
+
+    await sql(`ALTER CONNECTION ${q('tunnel')} SET (PORT = 2222)`, production.url);
+    expect((await stack.ok(['refresh', '--yes'])).stdout).toMatch(/~ 1 updated/);
+    await stack.ok(['up', '--yes']);
+    expect(await showCreate('tunnel', production.url)).toContain('PORT = 22');
+    expect(await showCreate('tunnel', production.url)).not.toContain('PORT = 2222');
+    await stack.ok(['preview', '--expect-no-changes']);
+
+    const state = await stack.exportState();
+    for (const value of ['production-acceptance-pw', 'staging-pg-SEKRET', 'production-pg-SEKRET'])
+      expect(state).not.toContain(value);
+    await stack.ok(['destroy', '--yes']);
+    expect(await objects()).toEqual([]);
+    expect(await objects(production.url)).toEqual([]);
+  });
+});
