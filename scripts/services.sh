@@ -4,12 +4,20 @@
 #   MariaDB                            :53306  user mz / password mzpw
 #   OpenSSH sshd (bastion)             :52222  user sshtest; authorized_keys file is writable by tests
 #   moto_server (AWS IAM emulator)     :55000  when the image's Python has moto
+#   Apache Kafka 4.1 broker (KRaft)    :53092 PLAINTEXT, :53093 SASL_PLAINTEXT, :53094 SSL, :53095 SASL_SSL
+#                                      (controller :53096); SASL users mz/mzpw for PLAIN, SCRAM-SHA-256 and
+#                                      SCRAM-SHA-512; TLS from a CA made at start (BASE/kafka/tls); the SSL
+#                                      listener requires a client certificate. KAFKA=0 skips it.
 # Usage: scripts/services.sh start|stop [BASE]   (BASE defaults to ./.services). Run as root.
 # `start` writes BASE/env (shell exports) that the test suites read through test/services/env.ts.
 set -euo pipefail
 cmd=${1:?usage: $0 start|stop [BASE]}
 BASE=$(mkdir -p "${2:-.services}" && cd "${2:-.services}" && pwd)
 PG_PORT=${PG_PORT:-55432}; MY_PORT=${MY_PORT:-53306}; SSH_PORT=${SSH_PORT:-52222}; MOTO_PORT=${MOTO_PORT:-55000}
+# Kafka's five listeners take KAFKA_PORT .. KAFKA_PORT+4.
+KAFKA_PORT=${KAFKA_PORT:-53092}; KAFKA=${KAFKA:-1}; KAFKA_VERSION=4.1.1
+KAFKA_LIBS=${KAFKA_LIBS:-$HOME/.cache/mz-test-kafka/$KAFKA_VERSION/libs}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
 
 stop() {
@@ -17,8 +25,13 @@ stop() {
   [ -f "$BASE/my/mysqld.pid" ] && kill "$(cat "$BASE/my/mysqld.pid")" 2>/dev/null || true
   [ -f "$BASE/ssh/sshd.pid" ] && kill "$(cat "$BASE/ssh/sshd.pid")" 2>/dev/null || true
   [ -f "$BASE/moto/moto.pid" ] && kill "$(cat "$BASE/moto/moto.pid")" 2>/dev/null || true
+  if [ -f "$BASE/kafka/kafka.pid" ]; then
+    kpid=$(cat "$BASE/kafka/kafka.pid"); kill "$kpid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$kpid" 2>/dev/null || true
+  fi
   sleep 0.3
-  rm -rf "$BASE/pg" "$BASE/my" "$BASE/ssh" "$BASE/moto" "$BASE/env"
+  rm -rf "$BASE/pg" "$BASE/my" "$BASE/ssh" "$BASE/moto" "$BASE/kafka" "$BASE/env"
 }
 if [ "$cmd" = stop ]; then stop; exit 0; fi
 [ "$cmd" = start ] || { echo "usage: $0 start|stop [BASE]" >&2; exit 2; }
@@ -93,11 +106,96 @@ else
   echo "moto_server not found: the IAM suites will fail (this image's Python normally has it)" >&2
 fi
 
+# Apache Kafka (KRaft, single node). The jars come from Maven Central through services/kafka/pom.xml, once
+# per version into $KAFKA_LIBS (outside the repository, so a warm machine starts without downloading).
+KAFKA_ENV=""
+if [ "$KAFKA" = 1 ]; then
+  kafka_start=$(date +%s.%N)
+  if [ ! -f "$KAFKA_LIBS/.complete" ]; then
+    command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends maven >/dev/null; }
+    rm -rf "$KAFKA_LIBS"
+    mvn -q -B -f "$REPO/services/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+      -Dkafka.version=$KAFKA_VERSION -DoutputDirectory="$KAFKA_LIBS"
+    touch "$KAFKA_LIBS/.complete"
+  fi
+  K=$BASE/kafka; T=$K/tls; install -d -m 755 "$K" "$T"
+  P_PLAIN=$KAFKA_PORT; P_SASL=$((KAFKA_PORT + 1)); P_SSL=$((KAFKA_PORT + 2)); P_SASL_SSL=$((KAFKA_PORT + 3))
+  P_CTRL=$((KAFKA_PORT + 4))
+  # A CA, the broker's certificate (localhost and 127.0.0.1) and a client certificate, all PEM.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mz-test-ca -keyout "$T/ca.key" -out "$T/ca.pem" 2>/dev/null
+  for who in server client; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$who" -keyout "$T/$who.key" -out "$T/$who.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$T/$who.ext"
+    openssl x509 -req -in "$T/$who.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
+      -extfile "$T/$who.ext" -out "$T/$who.pem" 2>/dev/null
+  done
+  cat "$T/server.key" "$T/server.pem" >"$T/server-keystore.pem"
+  # A second CA that signed nothing here: "the wrong CA" for tests.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout "$T/other-ca.key" -out "$T/other-ca.pem" 2>/dev/null
+  chmod 644 "$T"/*
+  jaas_plain='org.apache.kafka.common.security.plain.PlainLoginModule required user_mz="mzpw";'
+  jaas_scram='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  cat >"$K/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$P_CTRL
+controller.listener.names=CONTROLLER
+listeners=PLAINTEXT://127.0.0.1:$P_PLAIN,SASL_PLAINTEXT://127.0.0.1:$P_SASL,SSL://127.0.0.1:$P_SSL,SASL_SSL://127.0.0.1:$P_SASL_SSL,CONTROLLER://127.0.0.1:$P_CTRL
+advertised.listeners=PLAINTEXT://127.0.0.1:$P_PLAIN,SASL_PLAINTEXT://127.0.0.1:$P_SASL,SSL://127.0.0.1:$P_SSL,SASL_SSL://127.0.0.1:$P_SASL_SSL
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=$jaas_plain
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$jaas_scram
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$jaas_scram
+listener.name.sasl_ssl.plain.sasl.jaas.config=$jaas_plain
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=$jaas_scram
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$jaas_scram
+ssl.keystore.type=PEM
+ssl.keystore.location=$T/server-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$T/ca.pem
+listener.name.ssl.ssl.client.auth=required
+log.dirs=$K/data
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+PROPS
+  cat >"$K/log4j2.properties" <<'LOG'
+status=error
+appender.f.type=File
+appender.f.name=f
+appender.f.fileName=${sys:kafka.logs.dir}/server.log
+appender.f.layout.type=PatternLayout
+appender.f.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=INFO
+rootLogger.appenderRef.f.ref=f
+LOG
+  KJAVA=(java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto
+    -Dkafka.logs.dir="$K" -Dlog4j2.configurationFile="$K/log4j2.properties" -cp "$KAFKA_LIBS/*")
+  "${KJAVA[@]}" kafka.tools.StorageTool format -t "$("${KJAVA[@]}" kafka.tools.StorageTool random-uuid)" \
+    -c "$K/server.properties" --add-scram 'SCRAM-SHA-256=[name=mz,password=mzpw]' \
+    --add-scram 'SCRAM-SHA-512=[name=mz,password=mzpw]' >"$K/format.log" 2>&1
+  "${KJAVA[@]}" kafka.Kafka "$K/server.properties" >"$K/stdout.log" 2>&1 </dev/null &
+  echo $! >"$K/kafka.pid"
+  for _ in $(seq 1 600); do grep -q 'Kafka Server started' "$K/server.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q 'Kafka Server started' "$K/server.log" || { echo "kafka did not start: see $K/server.log" >&2; exit 1; }
+  echo "kafka up in $(echo "$(date +%s.%N) - $kafka_start" | bc)s"
+  KAFKA_ENV="export SVC_KAFKA_PLAINTEXT=127.0.0.1:$P_PLAIN SVC_KAFKA_SASL_PLAINTEXT=127.0.0.1:$P_SASL SVC_KAFKA_SSL=127.0.0.1:$P_SSL SVC_KAFKA_SASL_SSL=127.0.0.1:$P_SASL_SSL
+export SVC_KAFKA_USER=mz SVC_KAFKA_PASSWORD=mzpw SVC_KAFKA_TLS_DIR=$T"
+fi
+
 cat >"$BASE/env" <<ENV
 export SVC_PG_HOST=127.0.0.1 SVC_PG_PORT=$PG_PORT SVC_PG_USER=postgres SVC_PG_PASSWORD=postgres
 export SVC_MYSQL_HOST=127.0.0.1 SVC_MYSQL_PORT=$MY_PORT SVC_MYSQL_USER=mz SVC_MYSQL_PASSWORD=mzpw
 export SVC_SSH_HOST=127.0.0.1 SVC_SSH_PORT=$SSH_PORT SVC_SSH_USER=sshtest
 export SVC_SSH_AUTHORIZED_KEYS=$BASE/ssh/ak/sshtest SVC_SSH_CLIENT_KEY=$BASE/ssh/id_ed25519
 export SVC_MOTO_URL=$MOTO_URL
+$KAFKA_ENV
 ENV
 echo "services up; environment in $BASE/env"
