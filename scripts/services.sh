@@ -104,12 +104,14 @@ install -d -m 755 "$BASE/ssh" "$BASE/ssh/ak" /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$BASE/ssh/host_ed25519"
 ssh-keygen -q -t ed25519 -N '' -C services-client -f "$BASE/ssh/id_ed25519"
 install -m 666 "$BASE/ssh/id_ed25519.pub" "$BASE/ssh/ak/sshtest"
+# A second authorized_keys file for the Kafka/registry tunnel suites, so parallel suites do not race on one file.
+install -m 666 /dev/null "$BASE/ssh/ak/sshtest.kafka"
 cat >"$BASE/ssh/sshd_config" <<CFG
 Port $SSH_PORT
 ListenAddress 127.0.0.1
 HostKey $BASE/ssh/host_ed25519
 PidFile $BASE/ssh/sshd.pid
-AuthorizedKeysFile $BASE/ssh/ak/%u
+AuthorizedKeysFile $BASE/ssh/ak/%u $BASE/ssh/ak/%u.kafka
 StrictModes no
 UsePAM no
 PasswordAuthentication no
@@ -209,6 +211,7 @@ export SVC_TLS_DIR=$T
 export SVC_MYSQL_HOST=127.0.0.1 SVC_MYSQL_PORT=$MY_PORT SVC_MYSQL_USER=mz SVC_MYSQL_PASSWORD=mzpw
 export SVC_SSH_HOST=127.0.0.1 SVC_SSH_PORT=$SSH_PORT SVC_SSH_USER=sshtest
 export SVC_SSH_AUTHORIZED_KEYS=$BASE/ssh/ak/sshtest SVC_SSH_CLIENT_KEY=$BASE/ssh/id_ed25519
+export SVC_SSH_AUTHORIZED_KEYS_KAFKA=$BASE/ssh/ak/sshtest.kafka
 export SVC_MOTO_URL=$MOTO_URL
 $KAFKA_ENV
 ENV

@@ -125,10 +125,19 @@ export function registerObject(
   const all: Record<string, unknown> = { ...props };
   if (all.materialize !== undefined)
     all.materialize = pulumi.secret(all.materialize as pulumi.Input<MaterializeEndpoint>);
+  // The probe's secret values and SSH key.
+  if (all.diagnose !== undefined && typeof all.diagnose !== 'boolean') all.diagnose = pulumi.secret(all.diagnose);
   for (const o of [...COMMON_OUTPUTS, ...outputs]) if (!(o in all)) all[o] = undefined;
   const options: pulumi.CustomResourceOptions = {
     ...opts,
-    additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), 'materialize', ...secretOutputs])],
+    additionalSecretOutputs: [
+      ...new Set([
+        ...(opts?.additionalSecretOutputs ?? []),
+        'materialize',
+        ...(kind === 'secret' ? [] : ['diagnose']),
+        ...secretOutputs,
+      ]),
+    ],
   };
   return [shimFor(kind), name, all as pulumi.Inputs, options, 'materialize', type];
 }

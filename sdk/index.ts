@@ -4,3 +4,4 @@ export { Connection, type ConnectionArgs } from './connection';
 export { MaterializeObject, type ObjectArgs, type ObjectRefInput } from './base';
 export * from './connections';
 export type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
+export type { DiagnoseOptions } from '../provider/diagnose/wiring';

@@ -37,6 +37,8 @@ export const services = {
     user: get('SVC_SSH_USER'),
     authorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS'),
     clientKeyFile: get('SVC_SSH_CLIENT_KEY'),
+    /** A second authorized_keys file, owned by the Kafka/registry tunnel suite. */
+    kafkaAuthorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS_KAFKA'),
   }),
   motoUrl: () => get('SVC_MOTO_URL'),
   /** The second PostgreSQL, with wal_level=replica. */
