@@ -25,6 +25,11 @@ export const MAX_BUDGET_MS = 30_000;
 /** SQLSTATE of a connection validation failure (materialize-semantics.md §2.1). */
 const VALIDATION_FAILED = '58000';
 
+export const ONLY_MATERIALIZE_FAILS =
+  "  Materialize fails where this machine passes: look at Materialize's own path (its egress addresses on the " +
+  "server's allow-list, PrivateLink, the SSH tunnel's public keys in the bastion's authorized_keys), and at " +
+  'secrets whose values in Materialize differ from those given to the probe.';
+
 /** Problems with the `diagnose` input, for `check`. */
 export function diagnoseFailures(value: unknown): Failure[] {
   if (value === undefined || value === null || typeof value === 'boolean') return [];
@@ -99,7 +104,8 @@ export async function withDiagnosis(
       budgetMs,
     });
     if (!verdict) return error;
-    return new MaterializeError(`${error.message}\n\n${formatVerdict(verdict)}`, error.code, error.detail, error.hint);
+    const text = formatVerdict(verdict) + (verdict.ok ? `\n${ONLY_MATERIALIZE_FAILS}` : '');
+    return new MaterializeError(`${error.message}\n\n${text}`, error.code, error.detail, error.hint);
   } catch {
     return error;
   }
