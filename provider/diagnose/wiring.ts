@@ -8,7 +8,15 @@ import type { Session } from '../lifecycle/pool';
 import { parseShowCreateConnection } from '../read/show-create';
 import { specFor, type ConnectionKind, type Failure } from '../specs';
 import { resolveLocation } from '../sql/quote';
-import { DEFAULT_BUDGET_MS, diagnose, formatVerdict, PROBED_KINDS, tunnelRefOf } from './index';
+
+/** The kinds with a probe, listed here so that the probes and their clients load only when one runs. */
+export const DIAGNOSED_KINDS: readonly ConnectionKind[] = [
+  'kafka',
+  'confluent-schema-registry',
+  'postgres',
+  'mysql',
+  'ssh-tunnel',
+];
 
 /** The `diagnose` input: false turns the probe off; an object gives it what Materialize cannot. */
 export interface DiagnoseOptions {
@@ -90,8 +98,10 @@ export async function withDiagnosis(
 ): Promise<MaterializeError> {
   const options = optionsOf(props);
   if (!kind || !options || (cause as { code?: unknown })?.code !== VALIDATION_FAILED) return error;
-  if (!PROBED_KINDS.includes(kind)) return error;
+  if (!DIAGNOSED_KINDS.includes(kind)) return error;
   try {
+    // Loaded on the first rejection only: a provider whose connections validate never loads kafkajs, ssh2, mysql2.
+    const { DEFAULT_BUDGET_MS, diagnose, formatVerdict, tunnelRefOf } = await import('./index');
     const budgetMs = options.timeoutMs ?? DEFAULT_BUDGET_MS;
     const ref = tunnelRefOf(props);
     const tunnel = ref ? await readTunnel(session, ref, props) : undefined;
