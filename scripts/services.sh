@@ -68,6 +68,75 @@ cat "$T/server.key" "$T/server.pem" >"$T/server-keystore.pem"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout "$T/other-ca.key" -out "$T/other-ca.pem" 2>/dev/null
 chmod 644 "$T"/*
 
+# Apache Kafka (KRaft, single node). The jars come from Maven Central through services/kafka/pom.xml, once
+# per version into $KAFKA_LIBS (outside the repository, so a warm machine starts without downloading).
+# Started first and waited for last, because its two JVM starts (format, broker) are the slow part.
+KAFKA_ENV=""
+if [ "$KAFKA" = 1 ]; then
+  kafka_start=$(date +%s.%N)
+  if [ ! -f "$KAFKA_LIBS/.complete" ]; then
+    command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends maven >/dev/null; }
+    rm -rf "$KAFKA_LIBS"
+    mvn -q -B -f "$REPO/services/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+      -Dkafka.version=$KAFKA_VERSION -DoutputDirectory="$KAFKA_LIBS"
+    touch "$KAFKA_LIBS/.complete"
+  fi
+  K=$BASE/kafka; install -d -m 755 "$K"
+  P_PLAIN=$KAFKA_PORT; P_SASL=$((KAFKA_PORT + 1)); P_SSL=$((KAFKA_PORT + 2)); P_SASL_SSL=$((KAFKA_PORT + 3))
+  P_CTRL=$((KAFKA_PORT + 4))
+  jaas_plain='org.apache.kafka.common.security.plain.PlainLoginModule required user_mz="mzpw";'
+  jaas_scram='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  cat >"$K/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$P_CTRL
+controller.listener.names=CONTROLLER
+listeners=PLAINTEXT://127.0.0.1:$P_PLAIN,SASL_PLAINTEXT://127.0.0.1:$P_SASL,SSL://127.0.0.1:$P_SSL,SASL_SSL://127.0.0.1:$P_SASL_SSL,CONTROLLER://127.0.0.1:$P_CTRL
+advertised.listeners=PLAINTEXT://127.0.0.1:$P_PLAIN,SASL_PLAINTEXT://127.0.0.1:$P_SASL,SSL://127.0.0.1:$P_SSL,SASL_SSL://127.0.0.1:$P_SASL_SSL
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=$jaas_plain
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$jaas_scram
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$jaas_scram
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$jaas_scram
+ssl.keystore.type=PEM
+ssl.keystore.location=$T/server-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$T/ca.pem
+listener.name.ssl.ssl.client.auth=required
+log.dirs=$K/data
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+PROPS
+  cat >"$K/log4j2.properties" <<'LOG'
+status=error
+appender.f.type=File
+appender.f.name=f
+appender.f.fileName=${sys:kafka.logs.dir}/server.log
+appender.f.layout.type=PatternLayout
+appender.f.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=INFO
+rootLogger.appenderRef.f.ref=f
+LOG
+  KJAVA=(java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto
+    -Dkafka.logs.dir="$K" -Dlog4j2.configurationFile="$K/log4j2.properties" -cp "$KAFKA_LIBS/*")
+  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # The subshell execs the broker after formatting, so $! is the broker's pid.
+  ( "${KJAVA[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$K/server.properties" \
+      --add-scram 'SCRAM-SHA-256=[name=mz,password=mzpw]' --add-scram 'SCRAM-SHA-512=[name=mz,password=mzpw]' \
+      >"$K/format.log" 2>&1 &&
+    exec "${KJAVA[@]}" kafka.Kafka "$K/server.properties" >"$K/stdout.log" 2>&1 ) </dev/null &
+  echo $! >"$K/kafka.pid"
+fi
+
 # PostgreSQL: the main server (wal_level=logical), and a second one with wal_level=replica for diagnostics
 # tests. Both serve TLS with the certificate above; the role `ssl_only` may log in over TLS only.
 start_pg() { # dir port wal_level
@@ -134,70 +203,7 @@ else
   echo "moto_server not found: the IAM suites will fail (this image's Python normally has it)" >&2
 fi
 
-# Apache Kafka (KRaft, single node). The jars come from Maven Central through services/kafka/pom.xml, once
-# per version into $KAFKA_LIBS (outside the repository, so a warm machine starts without downloading).
-KAFKA_ENV=""
 if [ "$KAFKA" = 1 ]; then
-  kafka_start=$(date +%s.%N)
-  if [ ! -f "$KAFKA_LIBS/.complete" ]; then
-    command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends maven >/dev/null; }
-    rm -rf "$KAFKA_LIBS"
-    mvn -q -B -f "$REPO/services/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-      -Dkafka.version=$KAFKA_VERSION -DoutputDirectory="$KAFKA_LIBS"
-    touch "$KAFKA_LIBS/.complete"
-  fi
-  K=$BASE/kafka; install -d -m 755 "$K"
-  P_PLAIN=$KAFKA_PORT; P_SASL=$((KAFKA_PORT + 1)); P_SSL=$((KAFKA_PORT + 2)); P_SASL_SSL=$((KAFKA_PORT + 3))
-  P_CTRL=$((KAFKA_PORT + 4))
-  jaas_plain='org.apache.kafka.common.security.plain.PlainLoginModule required user_mz="mzpw";'
-  jaas_scram='org.apache.kafka.common.security.scram.ScramLoginModule required;'
-  cat >"$K/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$P_CTRL
-controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:$P_PLAIN,SASL_PLAINTEXT://127.0.0.1:$P_SASL,SSL://127.0.0.1:$P_SSL,SASL_SSL://127.0.0.1:$P_SASL_SSL,CONTROLLER://127.0.0.1:$P_CTRL
-advertised.listeners=PLAINTEXT://127.0.0.1:$P_PLAIN,SASL_PLAINTEXT://127.0.0.1:$P_SASL,SSL://127.0.0.1:$P_SSL,SASL_SSL://127.0.0.1:$P_SASL_SSL
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
-listener.name.sasl_plaintext.plain.sasl.jaas.config=$jaas_plain
-listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$jaas_scram
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$jaas_scram
-listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512
-listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$jaas_scram
-ssl.keystore.type=PEM
-ssl.keystore.location=$T/server-keystore.pem
-ssl.truststore.type=PEM
-ssl.truststore.location=$T/ca.pem
-listener.name.ssl.ssl.client.auth=required
-log.dirs=$K/data
-num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-PROPS
-  cat >"$K/log4j2.properties" <<'LOG'
-status=error
-appender.f.type=File
-appender.f.name=f
-appender.f.fileName=${sys:kafka.logs.dir}/server.log
-appender.f.layout.type=PatternLayout
-appender.f.layout.pattern=[%d] %p %m (%c)%n
-rootLogger.level=INFO
-rootLogger.appenderRef.f.ref=f
-LOG
-  KJAVA=(java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto
-    -Dkafka.logs.dir="$K" -Dlog4j2.configurationFile="$K/log4j2.properties" -cp "$KAFKA_LIBS/*")
-  "${KJAVA[@]}" kafka.tools.StorageTool format -t "$("${KJAVA[@]}" kafka.tools.StorageTool random-uuid)" \
-    -c "$K/server.properties" --add-scram 'SCRAM-SHA-256=[name=mz,password=mzpw]' \
-    --add-scram 'SCRAM-SHA-512=[name=mz,password=mzpw]' >"$K/format.log" 2>&1
-  "${KJAVA[@]}" kafka.Kafka "$K/server.properties" >"$K/stdout.log" 2>&1 </dev/null &
-  echo $! >"$K/kafka.pid"
   for _ in $(seq 1 600); do grep -q 'Kafka Server started' "$K/server.log" 2>/dev/null && break; sleep 0.1; done
   grep -q 'Kafka Server started' "$K/server.log" || { echo "kafka did not start: see $K/server.log" >&2; exit 1; }
   echo "kafka up in $(echo "$(date +%s.%N) - $kafka_start" | bc)s"
