@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { Client } from 'pg';
 import { main, USAGE } from '../../provider/diagnose/cli';
 import { secretValue } from '../../provider/diagnose/context';
-import { PROBED_KINDS } from '../../provider/diagnose/index';
+import { diagnose, PROBED_KINDS } from '../../provider/diagnose/index';
 import { binlogFindings, replicationGrants } from '../../provider/diagnose/mysql';
 import { hostPort } from '../../provider/diagnose/net';
 import { formatVerdict, scrubVerdict, UNREACHABLE_NOTE, type Verdict } from '../../provider/diagnose/verdict';
@@ -138,6 +138,41 @@ test('the verdict as text, with secrets scrubbed (also in base64)', () => {
       `  note: ${UNREACHABLE_NOTE}`,
     ].join('\n'),
   );
+});
+
+describe('the budget', () => {
+  // A server that accepts connections and never answers: each probe must give up within its budget and say
+  // at which step it was waiting.
+  let silent: net.Server;
+  let port: number;
+  const held: net.Socket[] = [];
+  beforeAll(async () => {
+    silent = net.createServer((sock) => held.push(sock.on('error', () => undefined)));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    port = (silent.address() as net.AddressInfo).port;
+  });
+  afterAll(async () => {
+    held.forEach((s) => s.destroy());
+    await new Promise((r) => silent.close(r));
+  });
+
+  test.each([
+    ['kafka', { brokers: [`127.0.0.1:PORT`], securityProtocol: 'PLAINTEXT' }, 'TLS', 'first request (ApiVersions)'],
+    [
+      'postgres',
+      { host: '127.0.0.1', port: 'PORT', user: 'u', database: 'd' },
+      'auth',
+      'login as u (SSL MODE disable)',
+    ],
+    ['mysql', { host: '127.0.0.1', port: 'PORT', user: 'u' }, 'auth', 'login as u (SSL MODE disabled)'],
+    ['confluent-schema-registry', { url: 'http://127.0.0.1:PORT' }, 'auth', 'GET /subjects'],
+  ] as const)('%s answers within its budget', async (kind, args, step, during) => {
+    const withPort = JSON.parse(JSON.stringify(args).replace(/"PORT"|PORT/g, String(port)));
+    const started = Date.now();
+    const v = await diagnose({ kind, args: withPort, budgetMs: 700 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(v).toMatchObject({ ok: false, step, observed: `no answer within 700 ms (during: ${during})` });
+  });
 });
 
 describe('mz-diagnose', () => {

@@ -30,35 +30,22 @@ export async function validateHttp(ctx: ValidateCtx, item: Item): Promise<void> 
   const tunnel = ssh ? await openTunnel(ctx, ssh) : undefined;
   try {
     const channel = tunnel ? await tunnel.forward(host, port) : undefined;
+    const tlsOptions = {
+      ca: textOrSecret(ctx, o.get('SSL CERTIFICATE AUTHORITY')),
+      cert: textOrSecret(ctx, o.get('SSL CERTIFICATE')),
+      key: textOrSecret(ctx, o.get('SSL KEY')),
+    };
+    // Through a tunnel the request rides the SSH channel (TLS on top of it for https).
+    const viaChannel = channel && {
+      createConnection: () =>
+        secure
+          ? tls.connect({ ...tlsOptions, socket: channel, servername: net.isIP(host) ? undefined : host })
+          : (channel as unknown as net.Socket),
+    };
     const status = await withTimeout(
       new Promise<number>((resolve, reject) => {
         const req = (secure ? https : http).request(
-          {
-            host,
-            port,
-            path: target.pathname + target.search,
-            headers,
-            ...(channel ? { createConnection: () => channel as unknown as net.Socket } : {}),
-            ...(secure
-              ? {
-                  ca: textOrSecret(ctx, o.get('SSL CERTIFICATE AUTHORITY')),
-                  cert: textOrSecret(ctx, o.get('SSL CERTIFICATE')),
-                  key: textOrSecret(ctx, o.get('SSL KEY')),
-                  ...(channel
-                    ? {
-                        createConnection: () =>
-                          tls.connect({
-                            socket: channel,
-                            servername: net.isIP(host) ? undefined : host,
-                            ca: textOrSecret(ctx, o.get('SSL CERTIFICATE AUTHORITY')),
-                            cert: textOrSecret(ctx, o.get('SSL CERTIFICATE')),
-                            key: textOrSecret(ctx, o.get('SSL KEY')),
-                          }),
-                      }
-                    : {}),
-                }
-              : {}),
-          },
+          { host, port, path: target.pathname + target.search, headers, ...(secure ? tlsOptions : {}), ...viaChannel },
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
