@@ -136,10 +136,11 @@ export interface SecretArgs extends ObjectCommonArgs {
 export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'validate'] as const;
 
 /**
- * Arguments the resource lifecycle consumes (which Materialize, how to delete, adoption); no SQL option.
+ * Arguments the resource lifecycle consumes (which Materialize, how to delete, adoption, diagnostics of a
+ * rejected connection); no SQL option.
  * Where Materialize is goes in `materialize`, because `endpoint` is the AWS connection's ENDPOINT option.
  */
-export const LIFECYCLE_ARGS = ['materialize', 'dropCascade', 'adoptExisting', 'keyRotation'] as const;
+export const LIFECYCLE_ARGS = ['materialize', 'dropCascade', 'adoptExisting', 'keyRotation', 'diagnose'] as const;
 
 /**
  * Inputs that fire an ALTER CONNECTION action when they change (a spec's `triggers`). They are lifecycle

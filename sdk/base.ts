@@ -125,6 +125,8 @@ export function registerObject(
   const all: Record<string, unknown> = { ...props };
   if (all.materialize !== undefined)
     all.materialize = pulumi.secret(all.materialize as pulumi.Input<MaterializeEndpoint>);
+  // The probe's secret values and SSH key.
+  if (all.diagnose !== undefined && typeof all.diagnose !== 'boolean') all.diagnose = pulumi.secret(all.diagnose);
   for (const o of [...COMMON_OUTPUTS, ...outputs]) if (!(o in all)) all[o] = undefined;
   // plannedSql and createSql quote the arguments. The engine marks a value secret by its key, and only when
   // the program sent that key as a secret (pulumi-engine-findings.md A3), so both keys go out as placeholders
@@ -134,7 +136,14 @@ export function registerObject(
   for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = quoted.apply(() => '');
   const options: pulumi.CustomResourceOptions = {
     ...opts,
-    additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), 'materialize', ...secretOutputs])],
+    additionalSecretOutputs: [
+      ...new Set([
+        ...(opts?.additionalSecretOutputs ?? []),
+        'materialize',
+        ...(kind === 'secret' ? [] : ['diagnose']),
+        ...secretOutputs,
+      ]),
+    ],
   };
   return [shimFor(kind), name, all as pulumi.Inputs, options, 'materialize', type];
 }

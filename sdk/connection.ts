@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import type { DiagnoseOptions } from '../provider/diagnose/wiring';
 import { connectionSpecs, type ConnectionKind } from '../provider/specs';
 import { connectionProps, MaterializeObject, registerObject, type ObjectArgs } from './base';
 
@@ -8,6 +9,14 @@ export interface ConnectionArgs extends ObjectArgs {
    * (validate Kafka, CSR, Postgres, MySQL, SQL Server, Iceberg; not AWS, PrivateLink, SSH).
    */
   validate?: pulumi.Input<boolean>;
+  /**
+   * When Materialize rejects the connection at create or update (validation failed), probe the same
+   * upstream from the deploying machine (DNS, TCP, TLS, auth, privileges, configuration) within a short
+   * budget and append the verdict to the error. Default on; `false` turns it off. Materialize never returns
+   * secret values, so give the probe the ones it should use in `secrets` (by secret name), and a key the
+   * SSH bastion accepts in `sshPrivateKey` to probe through a tunnel. Stored as a secret.
+   */
+  diagnose?: pulumi.Input<boolean | pulumi.Input<DiagnoseOptions>>;
 }
 
 /** The common base of every connection resource. */

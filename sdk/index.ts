@@ -6,3 +6,4 @@ export * from './connections';
 export { SshBastionAuthorizedKeys, type SshBastionAuthorizedKeysArgs, type SshLoginInput } from './bastion';
 export type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
 export * from './aws-role';
+export type { DiagnoseOptions } from '../provider/diagnose/wiring';

@@ -15,6 +15,8 @@ import type { Session } from './pool';
 
 export interface ObjectAdapter {
   readonly objectType: ObjectType;
+  /** The connection kind; absent for secrets. */
+  readonly kind?: ConnectionKind;
   /** A short label for messages, e.g. "KAFKA connection". */
   readonly label: string;
   /** The input keys that are SQL arguments (options and common arguments). */
@@ -52,6 +54,7 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
   const spec = specFor(kind);
   return {
     objectType: 'connection',
+    kind,
     label: `${spec.sqlType} connection`,
     argKeys: [...COMMON_ARGS, ...spec.options.map((o) => o.arg), ...(spec.triggers ?? []).map((t) => t.arg)],
     forcesReplacement: (arg) => {

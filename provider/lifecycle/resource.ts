@@ -18,6 +18,7 @@ import {
 } from './endpoint';
 import { materializeError, MaterializeError } from './errors';
 import { withSession, type Session } from './pool';
+import { diagnoseFailures, diagnoseSecretValues, withDiagnosis } from '../diagnose/wiring';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
 export { LIFECYCLE_ARGS as LIFECYCLE_KEYS } from '../args';
@@ -86,6 +87,7 @@ function lifecycleFailures(news: Props): Failure[] {
   for (const key of ['dropCascade', 'adoptExisting'])
     if (news[key] !== undefined && news[key] !== null && news[key] !== UNKNOWN && typeof news[key] !== 'boolean')
       failures.push({ property: key, reason: `${key} must be true or false` });
+  if (news.diagnose !== UNKNOWN) failures.push(...diagnoseFailures(news.diagnose));
   return failures;
 }
 
@@ -120,7 +122,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
   };
   const secretsOf = (props: Props): string[] => {
     const password = (props.materialize as MaterializeEndpoint | undefined)?.password;
-    return [...adapter.secretValues(props), ...(password ? [password] : [])];
+    return [...adapter.secretValues(props), ...(password ? [password] : []), ...diagnoseSecretValues(props)];
   };
   /** A statement as people may see it: secret values and sensitive text masked. */
   const shown = (statement: string, props: Props): string =>
@@ -149,7 +151,14 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     try {
       await s.query(statement);
     } catch (err) {
-      throw materializeError(err, shown(statement, props), secretsOf(props));
+      // A validation failure gets the probe's verdict appended (diagnose/wiring.ts).
+      throw await withDiagnosis(
+        materializeError(err, shown(statement, props), secretsOf(props)),
+        err,
+        adapter.kind,
+        props,
+        s,
+      );
     }
   }
 
@@ -298,7 +307,13 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
                   'adoptExisting: true to take the object over, or choose another name',
                 secretsOf(inputs),
               );
-            throw materializeError(err, `creating ${adapter.label} ${qualifiedName(location)}`, secretsOf(inputs));
+            throw await withDiagnosis(
+              materializeError(err, `creating ${adapter.label} ${qualifiedName(location)}`, secretsOf(inputs)),
+              err,
+              adapter.kind,
+              inputs,
+              s,
+            );
           }
           try {
             for (const statement of after) await run(s, statement, inputs);

@@ -37,6 +37,20 @@ export const services = {
     user: get('SVC_SSH_USER'),
     authorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS'),
     clientKeyFile: get('SVC_SSH_CLIENT_KEY'),
+    /** A second authorized_keys file, owned by the Kafka/registry tunnel suite. */
+    kafkaAuthorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS_KAFKA'),
   }),
   motoUrl: () => get('SVC_MOTO_URL'),
+  /** The second PostgreSQL, with wal_level=replica. */
+  pgReplicaPort: () => Number(get('SVC_PG_REPLICA_PORT')),
+  /** PEM files: ca.pem, server.pem/.key, client.pem/.key, other-ca.pem (a CA that signed nothing here). */
+  tls: (file: string) => fs.readFileSync(path.join(get('SVC_TLS_DIR'), file), 'utf8'),
+  kafka: () => ({
+    plaintext: get('SVC_KAFKA_PLAINTEXT'),
+    saslPlaintext: get('SVC_KAFKA_SASL_PLAINTEXT'),
+    ssl: get('SVC_KAFKA_SSL'),
+    saslSsl: get('SVC_KAFKA_SASL_SSL'),
+    user: get('SVC_KAFKA_USER'),
+    password: get('SVC_KAFKA_PASSWORD'),
+  }),
 };

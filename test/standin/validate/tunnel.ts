@@ -48,6 +48,11 @@ export async function openTunnel(ctx: ValidateCtx, ssh: Item): Promise<Tunnel> {
       last = e as Error;
     }
   }
+  const code = (last as { code?: string } | undefined)?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    throw validationError(
+      `failed to connect to the remote host: failed to lookup address information: Name or service not known (host: ${host})`,
+    );
   throw validationError(`failed to connect to the remote host: ${last?.message ?? 'no keys'}`);
 }
 

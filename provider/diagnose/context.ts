@@ -1,0 +1,94 @@
+// What one probe works with: the connection's arguments, the secret values the user gave the probe
+// (Materialize never returns them), the tunnel, and the clean-ups to run when the budget ends.
+import type { ObjectRef } from '../args';
+import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../sql/quote';
+import type { Tunnel } from './tunnel';
+import type { Recorder } from './verdict';
+
+export interface ProbeContext {
+  readonly rec: Recorder;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly tunnel?: Tunnel;
+  readonly budgetMs: number;
+  /** The text of a text-or-secret argument; undefined when it names a secret the probe was not given. */
+  text(arg: string): string | undefined;
+  /** Whether the argument is set (as text or as a secret reference). */
+  has(arg: string): boolean;
+  /** How to name the argument in a message: `SASL PASSWORD (secret "kafka_pw")`. */
+  describe(arg: string, keyword: string): string;
+  onCleanup(fn: () => unknown): void;
+}
+
+/**
+ * Secret values by name. A key may be the secret's name, `schema.name` or `database.schema.name`; the most
+ * qualified match wins. A reference's schema and database default to the connection's own.
+ */
+export type SecretValues = Readonly<Record<string, string>>;
+
+export function secretValue(
+  ref: ObjectRef,
+  secrets: SecretValues,
+  home: { schemaName?: string; databaseName?: string },
+): string | undefined {
+  const schema = ref.schemaName ?? home.schemaName ?? DEFAULT_SCHEMA;
+  const database = ref.databaseName ?? home.databaseName ?? DEFAULT_DATABASE;
+  for (const key of [`${database}.${schema}.${ref.name}`, `${schema}.${ref.name}`, ref.name])
+    if (Object.prototype.hasOwnProperty.call(secrets, key)) return secrets[key];
+  return undefined;
+}
+
+function isRef(v: unknown): v is ObjectRef {
+  return typeof v === 'object' && v !== null && typeof (v as ObjectRef).name === 'string';
+}
+
+export function makeContext(
+  rec: Recorder,
+  args: Readonly<Record<string, unknown>>,
+  secrets: SecretValues,
+  budgetMs: number,
+  tunnel?: Tunnel,
+): ProbeContext & { cleanup(): void } {
+  const cleanups: (() => unknown)[] = [];
+  const home = {
+    schemaName: args.schemaName as string | undefined,
+    databaseName: args.databaseName as string | undefined,
+  };
+  return {
+    rec,
+    args,
+    tunnel,
+    budgetMs,
+    text(arg) {
+      const v = args[arg];
+      if (typeof v === 'string') return v;
+      if (isRef(v)) return secretValue(v, secrets, home);
+      return undefined;
+    },
+    has: (arg) => args[arg] !== undefined && args[arg] !== null,
+    describe(arg, keyword) {
+      const v = args[arg];
+      return isRef(v) ? `${keyword} (secret "${v.name}")` : keyword;
+    },
+    onCleanup: (fn) => cleanups.push(fn),
+    cleanup() {
+      for (const fn of cleanups.splice(0)) {
+        try {
+          const r = fn();
+          if (r instanceof Promise) r.catch(() => undefined);
+        } catch {
+          // a clean-up after a timeout may find the client half-closed
+        }
+      }
+    },
+  };
+}
+
+/** Records that a credential could not be checked because its secret was not given to the probe. */
+export function missingSecret(ctx: ProbeContext, arg: string, keyword: string): boolean {
+  if (!ctx.has(arg) || ctx.text(arg) !== undefined) return false;
+  ctx.rec.skip(
+    `${keyword}`,
+    `${ctx.describe(arg, keyword)} was not given to the probe (Materialize never returns secret values): pass it to check this`,
+  );
+  return true;
+}
