@@ -66,10 +66,10 @@ const CASES: ExampleCase[] = [
       sql: [`ALTER CONNECTION ${q('tunnel')} SET (HOST = 'bastion-2')`],
     },
     drift: {
-      statement: `ALTER CONNECTION ${q('pg_connection')} SET (PORT = 6543)`,
-      object: 'pg_connection',
-      drifted: 'PORT = 6543',
-      restored: 'PORT = 5432',
+      statement: `ALTER CONNECTION ${q('tunnel')} SET (PORT = 2222)`,
+      object: 'tunnel',
+      drifted: 'PORT = 2222',
+      restored: 'PORT = 22',
     },
   },
   {
@@ -247,7 +247,7 @@ const CASES: ExampleCase[] = [
     created: ['bastion', 'orders', 'pg_password'],
     change: { key: 'keyRotation', value: 'acceptance-2', sql: [`ALTER CONNECTION ${q('bastion')} ROTATE KEYS`] },
     drift: {
-      statement: `ALTER CONNECTION ${q('orders')} SET (DATABASE = 'template1')`,
+      statement: `ALTER CONNECTION ${q('orders')} SET (DATABASE = 'template1') WITH (VALIDATE = false)`,
       object: 'orders',
       drifted: "DATABASE = 'template1'",
       restored: "DATABASE = 'postgres'",

@@ -104,7 +104,7 @@ export class Stack {
 
   /** `pulumi stack init` and the config: plain values, then secrets (through stdin, never argv). */
   async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
-    await this.ok(['stack', 'init', this.name]);
+    await this.ok(['stack', 'init']);
     const plain = Object.entries(config).flatMap(([k, v]) => ['--plaintext', `${k}=${v}`]);
     if (plain.length) await this.ok(['config', 'set-all', ...plain]);
     for (const [k, v] of Object.entries(secrets)) await this.ok(['config', 'set', '--secret', k], v);
