@@ -25,7 +25,7 @@ export const awsGlueSchemaRegistrySpec: ConnectionSpec = {
   ],
   preview:
     'Public Preview; Materialize refuses it unless the `enable_glue_schema_registry` feature flag is on ' +
-    '("CREATE CONNECTION ... TO AWS GLUE SCHEMA REGISTRY is not available").',
+    '("CREATE CONNECTION ... TO AWS GLUE SCHEMA REGISTRY is not available")',
   catalogType: 'glue-schema-registry',
   catalogOutputs: [],
   optionsAlterable: true,
