@@ -32,7 +32,21 @@ export interface BrokerSpec {
   awsPrivatelink?: BrokerPrivatelink;
 }
 
-export type Broker = string | BrokerSpec;
+/**
+ * `MATCHING '<pattern>' USING AWS PRIVATELINK ...` inside BROKERS: advertised brokers whose `host:port` matches
+ * the pattern (`*` as a leading and/or trailing wildcard) are reached through the PrivateLink; the first matching
+ * rule wins, unmatched brokers are reached directly (materialize-newest-features.md §3).
+ */
+export interface BrokerRule {
+  matching: string;
+  awsPrivatelink: BrokerPrivatelink;
+}
+
+export type Broker = string | BrokerSpec | BrokerRule;
+
+export function isBrokerRule(broker: unknown): broker is BrokerRule {
+  return typeof broker === 'object' && broker !== null && 'matching' in broker;
+}
 
 export interface ObjectCommonArgs extends ObjectLocation {
   /** COMMENT ON the object. */
@@ -125,7 +139,20 @@ export interface IcebergCatalogConnectionArgs extends ConnectionCommonArgs {
   warehouse?: string;
   credential?: TextOrSecret;
   scope?: string;
+  oauth2ServerUrl?: string;
+  accessDelegation?: string;
   awsConnection?: ObjectRef;
+  gcpConnection?: ObjectRef;
+  storageProvider?: string;
+}
+
+export interface GcpConnectionArgs extends ConnectionCommonArgs {
+  serviceAccountKey: ObjectRef;
+}
+
+export interface AwsGlueSchemaRegistryConnectionArgs extends ConnectionCommonArgs {
+  awsConnection: ObjectRef;
+  registry: string;
 }
 
 export interface SecretArgs extends ObjectCommonArgs {

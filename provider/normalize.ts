@@ -2,7 +2,7 @@
 // the catalog reader gives back compare equal when they mean the same: location defaults applied,
 // references fully qualified, case-insensitive values in the spelling of the spec, plain brokers as
 // strings. Preview placeholders are left where they are.
-import type { Broker, BrokerPrivatelink, ObjectRef, PrivatelinkRef } from './args';
+import { isBrokerRule, type Broker, type BrokerPrivatelink, type ObjectRef, type PrivatelinkRef } from './args';
 import type { Args, ConnectionSpec, OptionSpec } from './specs';
 import { isObjectRef, resolveRef } from './sql/refs';
 import { resolveLocation, type ObjectLocation, type ResolvedLocation } from './sql/quote';
@@ -19,6 +19,11 @@ function privatelink<T extends PrivatelinkRef | BrokerPrivatelink>(pl: T, own: R
 
 function broker(b: Broker, own: ResolvedLocation): Broker {
   if (typeof b === 'string' || containsUnknown(b) || b === null || typeof b !== 'object') return b;
+  if (isBrokerRule(b))
+    return dropNullish({
+      matching: b.matching,
+      awsPrivatelink: b.awsPrivatelink && privatelink(b.awsPrivatelink, own),
+    }) as unknown as Broker;
   if (!b.sshTunnel && !b.awsPrivatelink) return b.address;
   return dropNullish({
     address: b.address,

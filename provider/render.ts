@@ -1,6 +1,6 @@
 // One generic renderer for CREATE CONNECTION, driven by the specs. Options come out in spec order,
 // each as `KEYWORD = value`, so the same arguments always give the same statement.
-import type { Broker, BrokerPrivatelink, ObjectRef, PrivatelinkRef } from './args';
+import { isBrokerRule, type Broker, type BrokerPrivatelink, type ObjectRef, type PrivatelinkRef } from './args';
 import { specFor, type Args, type ConnectionKind, type OptionSpec } from './specs';
 import { isSet } from './specs/common';
 import { quoteLiteral, qualifiedName, resolveLocation, type ObjectLocation, type ResolvedLocation } from './sql/quote';
@@ -39,6 +39,8 @@ export function renderOptionValue(opt: OptionSpec, value: unknown, own: Resolved
 
 function renderBroker(broker: Broker, own: ResolvedLocation): string {
   if (typeof broker === 'string') return quoteLiteral(broker);
+  if (isBrokerRule(broker))
+    return `MATCHING ${quoteLiteral(broker.matching)} USING AWS PRIVATELINK ${renderBrokerPrivatelink(broker.awsPrivatelink, own)}`;
   let sql = quoteLiteral(broker.address);
   if (broker.sshTunnel) sql += ` USING SSH TUNNEL ${refSql(broker.sshTunnel, own)}`;
   if (broker.awsPrivatelink) sql += ` USING AWS PRIVATELINK ${renderBrokerPrivatelink(broker.awsPrivatelink, own)}`;

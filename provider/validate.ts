@@ -63,6 +63,38 @@ function portProblem(value: unknown): string | undefined {
     : `must be an integer from 1 to 65535, got ${describe(value)}`;
 }
 
+function brokerPrivatelinkProblems(at: string, pl: Record<string, unknown> | undefined): string[] {
+  const problems: string[] = [];
+  const p = refProblem(pl?.connection, 'an AWS PrivateLink connection');
+  if (p) problems.push(`${at} awsPrivatelink.connection ${p}`);
+  if (isSet(pl ?? {}, 'port') && portProblem(pl!.port))
+    problems.push(`${at} awsPrivatelink.port ${portProblem(pl!.port)}`);
+  if (isSet(pl ?? {}, 'availabilityZone') && textProblem(pl!.availabilityZone))
+    problems.push(`${at} awsPrivatelink.availabilityZone ${textProblem(pl!.availabilityZone)}`);
+  return problems;
+}
+
+/** `{ matching, awsPrivatelink }`: a MATCHING rule always routes through PrivateLink (§3.1 of the addendum). */
+function brokerRuleProblems(at: string, rule: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const extra = Object.keys(rule).filter((k) => k !== 'matching' && k !== 'awsPrivatelink' && isSet(rule, k));
+  if (extra.length)
+    problems.push(
+      `${at}: a MATCHING rule takes { matching, awsPrivatelink } only, not ${extra.join(', ')} (rules always use AWS PRIVATELINK)`,
+    );
+  const pattern = textProblem(rule.matching);
+  if (pattern) problems.push(`${at} matching: ${pattern}`);
+  else if (rule.matching === '') problems.push(`${at} matching: the pattern must not be empty`);
+  else if ((rule.matching as string).slice(1, -1).includes('*'))
+    problems.push(
+      `${at} matching: pattern may only contain \`*\` as a leading and/or trailing wildcard, got '${rule.matching as string}'`,
+    );
+  if (!isSet(rule, 'awsPrivatelink'))
+    problems.push(`${at}: a MATCHING rule needs awsPrivatelink: { connection, availabilityZone?, port? }`);
+  else problems.push(...brokerPrivatelinkProblems(at, rule.awsPrivatelink as Record<string, unknown>));
+  return problems;
+}
+
 function brokerProblems(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0)
     return [`expected a non-empty list of brokers, got ${describe(value)}`];
@@ -70,7 +102,10 @@ function brokerProblems(value: unknown): string[] {
     const at = `broker ${i + 1}`;
     const spec = typeof broker === 'string' ? { address: broker } : broker;
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
-      return [`${at}: expected 'host:port' or { address, sshTunnel?, awsPrivatelink? }, got ${describe(broker)}`];
+      return [
+        `${at}: expected 'host:port', { address, sshTunnel?, awsPrivatelink? } or { matching, awsPrivatelink }, got ${describe(broker)}`,
+      ];
+    if ('matching' in spec) return brokerRuleProblems(at, spec);
     const problems: string[] = [];
     const address = textProblem(spec.address);
     if (address) problems.push(`${at} address: ${address}`);
@@ -85,14 +120,7 @@ function brokerProblems(value: unknown): string[] {
       const p = refProblem(spec.sshTunnel, 'an SSH tunnel connection');
       if (p) problems.push(`${at} sshTunnel ${p}`);
     }
-    if (isSet(spec, 'awsPrivatelink')) {
-      const pl = spec.awsPrivatelink;
-      const p = refProblem(pl?.connection, 'an AWS PrivateLink connection');
-      if (p) problems.push(`${at} awsPrivatelink.connection ${p}`);
-      if (isSet(pl, 'port') && portProblem(pl.port)) problems.push(`${at} awsPrivatelink.port ${portProblem(pl.port)}`);
-      if (isSet(pl, 'availabilityZone') && textProblem(pl.availabilityZone))
-        problems.push(`${at} awsPrivatelink.availabilityZone ${textProblem(pl.availabilityZone)}`);
-    }
+    if (isSet(spec, 'awsPrivatelink')) problems.push(...brokerPrivatelinkProblems(at, spec.awsPrivatelink));
     return problems;
   });
 }

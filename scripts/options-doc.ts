@@ -15,6 +15,8 @@ const CLASS: Record<string, string> = {
   'sql-server': 'SqlServerConnection',
   'ssh-tunnel': 'SshTunnelConnection',
   'iceberg-catalog': 'IcebergCatalogConnection',
+  gcp: 'GcpConnection',
+  'aws-glue-schema-registry': 'AwsGlueSchemaRegistryConnection',
 };
 
 function kindText(v: ValueKind): string {
@@ -51,14 +53,15 @@ export function optionsDoc(): string {
         spec.exclusiveGroups
           .map((g) => ` ${g.required ? 'Exactly' : 'At most'} one of ${g.args.map((a) => `\`${a}\``).join(', ')}.`)
           .join('') +
-        (spec.optionsAlterable ? '' : ' Materialize cannot ALTER this type: any option change replaces it.'),
+        (spec.optionsAlterable ? '' : ' Materialize cannot ALTER this type: any option change replaces it.') +
+        (spec.preview ? ` **Preview:** ${spec.preview}.` : ''),
       '',
       '| arg | SQL option | value | in place | description |',
       '|---|---|---|---|---|',
     );
     for (const o of spec.options)
       out.push(
-        `| \`${o.arg}\` | \`${o.keyword}\` | ${kindText(o.value)} | ${spec.optionsAlterable && o.alterable ? 'yes' : 'replace'} | ${o.doc.replace(/\|/g, '\\|')} |`,
+        `| \`${o.arg}\` | \`${o.keyword}\` | ${kindText(o.value)} | ${spec.optionsAlterable && o.alterable ? 'yes' : 'replace'} | ${(o.preview ? `${o.doc} **Preview:** ${o.preview}.` : o.doc).replace(/\|/g, '\\|')} |`,
       );
     for (const t of spec.triggers ?? [])
       out.push(`| \`${t.arg}\` | \`${t.action}\` (action) | string or number | yes | ${t.doc.replace(/\|/g, '\\|')} |`);

@@ -26,7 +26,32 @@ export interface BrokerInput {
   /** Reach this broker through this SshTunnelConnection. */
   sshTunnel?: ObjectRefInput;
   /** Reach this broker through this AwsPrivatelinkConnection. */
-  awsPrivatelink?: { connection: ObjectRefInput; port?: In<number>; availabilityZone?: In<string> };
+  awsPrivatelink?: BrokerPrivatelinkInput;
+}
+
+/** `USING AWS PRIVATELINK <connection> (AVAILABILITY ZONE ..., PORT ...)` of a broker or a broker rule. */
+export interface BrokerPrivatelinkInput {
+  /** The AwsPrivatelinkConnection. */
+  connection: ObjectRefInput;
+  /** The availability zone ID (e.g. `use1-az1`); one of the PrivateLink connection's zones. */
+  availabilityZone?: In<string>;
+  /** The port on the endpoint service. */
+  port?: In<number>;
+}
+
+/**
+ * A Kafka broker rule, `MATCHING '<pattern>' USING AWS PRIVATELINK ...`: advertised brokers whose `host:port`
+ * matches the pattern (`*` as a leading and/or trailing wildcard) are reached through the PrivateLink. Rules
+ * apply in order, the first match wins, unmatched brokers are reached directly, and the `brokers` list must
+ * still hold at least one static broker to bootstrap from.
+ *
+ * Preview: Materialize accepts rules only with the `enable_kafka_broker_matching_rules` feature in your region.
+ */
+export interface BrokerRuleInput {
+  /** The pattern, e.g. `'*.use1-az1.*'`. */
+  matching: In<string>;
+  /** The PrivateLink the matching brokers are reached through. */
+  awsPrivatelink: BrokerPrivatelinkInput;
 }
 
 /** TLS settings shared by Kafka, CSR, Postgres, MySQL and SQL Server. */
@@ -96,8 +121,11 @@ export class AwsPrivatelinkConnection extends Connection {
 }
 
 export interface KafkaConnectionArgs extends ConnectionArgs, TlsInputs {
-  /** Bootstrap brokers: `'host:port'`, or a BrokerInput with its own SSH tunnel or PrivateLink. */
-  brokers?: In<(In<string> | BrokerInput)[]>;
+  /**
+   * Bootstrap brokers: `'host:port'`, or a BrokerInput with its own SSH tunnel or PrivateLink, and
+   * BrokerRuleInput `MATCHING` rules (preview: the `enable_kafka_broker_matching_rules` feature).
+   */
+  brokers?: In<(In<string> | BrokerInput | BrokerRuleInput)[]>;
   /** Reach the cluster through PrivateLink instead of listing brokers. */
   awsPrivatelink?: PrivatelinkInput;
   /** Default SSH tunnel for every broker. */
@@ -232,21 +260,78 @@ export class SshTunnelConnection extends Connection {
 export interface IcebergCatalogConnectionArgs extends ConnectionArgs {
   /** `rest` or `s3tablesrest`. */
   catalogType: In<string>;
-  /** The catalog endpoint URL. */
+  /** The catalog endpoint URL; with `gcpConnection` it must be `https://biglake.googleapis.com/iceberg/v1/restcatalog`. */
   url: In<string>;
-  /** The warehouse (required for s3tablesrest). */
+  /** The warehouse (required for s3tablesrest: the table bucket ARN; for BigLake `gs://<bucket>`). */
   warehouse?: In<string>;
-  /** OAuth2 credential for rest catalogs; text or a Secret. */
+  /** OAuth2 credential (`client_id:client_secret`) for rest catalogs; text or a Secret. Not with `gcpConnection`. */
   credential?: TextOrSecretInput;
-  /** OAuth2 scope for rest catalogs. */
+  /** OAuth2 scope for rest catalogs (Materialize's default: `catalog`). */
   scope?: In<string>;
-  /** An AwsConnection (required for s3tablesrest). */
+  /**
+   * `OAUTH2 SERVER URL`: the OAuth2 token endpoint of a rest catalog with a `credential` (Materialize's default:
+   * `<url>/v1/oauth/tokens`). Preview: Public Preview.
+   */
+  oauth2ServerUrl?: In<string>;
+  /**
+   * `ACCESS DELEGATION`: `vended-credentials` makes Materialize reach storage with the credentials the catalog
+   * vends (rest catalogs only). Preview: Public Preview.
+   */
+  accessDelegation?: In<string>;
+  /** An AwsConnection (required for s3tablesrest, refused for rest). */
   awsConnection?: ObjectRefInput;
+  /**
+   * A GcpConnection that authenticates a rest catalog on Google BigLake, instead of `credential`; `url` must
+   * be the BigLake endpoint. Preview: BigLake is in private preview.
+   */
+  gcpConnection?: ObjectRefInput;
+  /**
+   * `STORAGE PROVIDER`: `s3` (Materialize's default), `gcs` or `adls` (Azure), rest catalogs only; only `gcs`
+   * with `gcpConnection`. Preview: Public Preview since Materialize v26.43.
+   */
+  storageProvider?: In<string>;
 }
 
-/** An Iceberg catalog connection. Materialize cannot ALTER these: any option change replaces it. */
+/**
+ * An Iceberg catalog connection. Materialize cannot ALTER these: any option change replaces it.
+ * Preview: Iceberg catalog connections are in Public Preview (BigLake in private preview).
+ */
 export class IcebergCatalogConnection extends Connection {
   constructor(name: string, args: IcebergCatalogConnectionArgs, opts?: CustomResourceOptions) {
     super('iceberg-catalog', 'IcebergCatalogConnection', name, args, opts);
+  }
+}
+
+export interface GcpConnectionArgs extends ConnectionArgs {
+  /** A Secret holding the service-account key JSON (the output of `gcloud iam service-accounts keys create`). */
+  serviceAccountKey: ObjectRefInput;
+}
+
+/**
+ * A Google Cloud connection: a service-account key, used by Iceberg catalogs on BigLake (`gcpConnection`).
+ * Materialize does not validate it on create unless `validate: true`; every option can change in place.
+ */
+export class GcpConnection extends Connection {
+  constructor(name: string, args: GcpConnectionArgs, opts?: CustomResourceOptions) {
+    super('gcp', 'GcpConnection', name, args, opts);
+  }
+}
+
+export interface AwsGlueSchemaRegistryConnectionArgs extends ConnectionArgs {
+  /** The AwsConnection Materialize reaches Glue with; its region is the registry's region. */
+  awsConnection: ObjectRefInput;
+  /** The name of the Glue registry; it must already exist. */
+  registry: In<string>;
+}
+
+/**
+ * An AWS Glue Schema Registry connection, for Avro in Kafka sources and sinks.
+ *
+ * Preview: Public Preview. Materialize refuses it unless the `enable_glue_schema_registry` feature flag is on,
+ * with the error `CREATE CONNECTION ... TO AWS GLUE SCHEMA REGISTRY is not available`, passed through unchanged.
+ */
+export class AwsGlueSchemaRegistryConnection extends Connection {
+  constructor(name: string, args: AwsGlueSchemaRegistryConnectionArgs, opts?: CustomResourceOptions) {
+    super('aws-glue-schema-registry', 'AwsGlueSchemaRegistryConnection', name, args, opts);
   }
 }

@@ -45,6 +45,19 @@ const kafkaDefault = new KafkaConnection('kafka_privatelink_default', {
   validate: false, // the endpoint service is not accepted yet
 });
 
+// Kafka with broker rules: bootstrap from one broker, then route every advertised broker whose host:port
+// matches a pattern through the endpoint in that zone (first matching rule wins; others connect directly).
+// Preview: needs the `enable_kafka_broker_matching_rules` feature in your Materialize region.
+const kafkaRules = new KafkaConnection('kafka_privatelink_rules', {
+  name: 'kafka_privatelink_rules',
+  brokers: [
+    { address: 'b-1.hostname-1:9096', awsPrivatelink: { connection: privatelink, port: 9001 } },
+    { matching: '*.use1-az1.*', awsPrivatelink: { connection: privatelink, availabilityZone: 'use1-az1' } },
+    { matching: '*.use1-az4.*', awsPrivatelink: { connection: privatelink, availabilityZone: 'use1-az4' } },
+  ],
+  validate: false, // the endpoint service is not accepted yet
+});
+
 const registry = new ConfluentSchemaRegistryConnection('csr_privatelink', {
   name: 'csr_privatelink',
   url: 'http://my-confluent-schema-registry:8081',
@@ -66,5 +79,5 @@ const postgres = new PostgresConnection('pg_privatelink', {
 
 /** Allow this principal on the VPC endpoint service. */
 export const principal = privatelink.principal;
-export const connections = [kafka, kafkaDefault, registry, postgres].map((c) => c.qualifiedName);
+export const connections = [kafka, kafkaDefault, kafkaRules, registry, postgres].map((c) => c.qualifiedName);
 export const plannedSql = privatelink.plannedSql;

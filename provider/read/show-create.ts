@@ -9,11 +9,13 @@
 // - string literals ('' escapes, E'...', $$...$$), numbers, bare identifiers as text (lower-cased);
 // - `SECRET <name>`, resolved references `[u1 AS "db"."schema"."name"]`;
 // - brokers in (...) or [...], per-broker USING SSH TUNNEL / USING AWS PRIVATELINK x (...), and `BROKER 'x'`;
+//   `MATCHING 'pattern' USING AWS PRIVATELINK x (...)` rules among them;
+// - options in any order (Materialize sorts them by name; the reader keys them by name);
 // - `AWS PRIVATELINK x (PORT n)`, lists in (...) or [...];
 // - `PUBLIC KEY 1/2` (returned as publicKeys, never as options);
 // - any whitespace and comments, a trailing `WITH (...)` clause (ignored) and `;`.
 // Unknown options throw: a reader that drops what it does not know would hide drift.
-import type { BrokerPrivatelink, BrokerSpec, ObjectRef } from '../args';
+import type { BrokerPrivatelink, BrokerRule, BrokerSpec, ObjectRef } from '../args';
 import { connectionSpecs, type ConnectionKind, type ConnectionSpec, type OptionSpec } from '../specs';
 import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../sql/quote';
 import { SqlReadError, tokenize, type Token } from './lexer';
@@ -303,8 +305,27 @@ function readPrivatelink(r: Reader, keyword: string, allowed: readonly string[])
   return pl;
 }
 
-/** `'address' [USING SSH TUNNEL <ref>] [USING AWS PRIVATELINK <ref> [(...)]]`; plain addresses stay strings. */
-function readBroker(r: Reader, keyword: string): string | BrokerSpec {
+/** `MATCHING '<pattern>' USING AWS PRIVATELINK <ref> [(...)]`, a broker rule (addendum §3.1). */
+function readBrokerRule(r: Reader, keyword: string): BrokerRule {
+  r.expectWord('MATCHING');
+  const t = r.peek();
+  if (t.type !== 'string') r.fail(`MATCHING in ${keyword} takes a quoted pattern, found ${describe(t)}`);
+  r.next();
+  r.expectWord('USING', `USING AWS PRIVATELINK after MATCHING '${t.value}'`);
+  r.expectWord('AWS', `AWS PRIVATELINK after MATCHING '${t.value}' USING`);
+  r.expectWord('PRIVATELINK', `AWS PRIVATELINK after MATCHING '${t.value}' USING`);
+  return {
+    matching: t.value,
+    awsPrivatelink: readPrivatelink(r, 'USING AWS PRIVATELINK', Object.keys(PRIVATELINK_SUBOPTIONS)),
+  };
+}
+
+/**
+ * `'address' [USING SSH TUNNEL <ref>] [USING AWS PRIVATELINK <ref> [(...)]]`, or a MATCHING rule inside a list;
+ * plain addresses stay strings.
+ */
+function readBroker(r: Reader, keyword: string, rules = false): string | BrokerSpec | BrokerRule {
+  if (rules && r.isWord('MATCHING')) return readBrokerRule(r, keyword);
   const t = r.peek();
   if (t.type !== 'string') r.fail(`${keyword} takes a quoted broker address, found ${describe(t)}`);
   r.next();
@@ -351,7 +372,7 @@ function readValue(r: Reader, entry: Extract<Entry, { what: 'option' }>, keyword
       if (entry.single) return [readBroker(r, keyword)];
       if (!r.isPunct('(') && !r.isPunct('['))
         r.fail(`${keyword} takes a list of brokers in (...) or [...], found ${describe(r.peek())}`);
-      return readList(r, keyword, () => readBroker(r, keyword));
+      return readList(r, keyword, () => readBroker(r, keyword, true));
   }
 }
 

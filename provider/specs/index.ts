@@ -1,6 +1,8 @@
 import { awsSpec } from './aws';
+import { awsGlueSchemaRegistrySpec } from './aws-glue-schema-registry';
 import { awsPrivatelinkSpec } from './aws-privatelink';
 import { confluentSchemaRegistrySpec } from './confluent-schema-registry';
+import { gcpSpec } from './gcp';
 import { icebergCatalogSpec } from './iceberg-catalog';
 import { kafkaSpec } from './kafka';
 import { mysqlSpec } from './mysql';
@@ -19,6 +21,8 @@ export const connectionSpecs: Readonly<Record<ConnectionKind, ConnectionSpec>> =
   'sql-server': sqlServerSpec,
   'ssh-tunnel': sshTunnelSpec,
   'iceberg-catalog': icebergCatalogSpec,
+  gcp: gcpSpec,
+  'aws-glue-schema-registry': awsGlueSchemaRegistrySpec,
 };
 
 export const connectionKinds = Object.keys(connectionSpecs) as ConnectionKind[];

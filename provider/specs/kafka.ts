@@ -1,6 +1,9 @@
 // KAFKA (materialize-semantics.md §1.7, ALTER rules §3.2).
 import { conflicts, exclusive, isSet, option, rule, sshTunnelOption, tlsOptions, together } from './common';
+import { isBrokerRule } from '../args';
 import type { Args, ConnectionSpec, Failure } from './types';
+
+const hasRules = (a: Args) => Array.isArray(a.brokers) && a.brokers.some((b) => isBrokerRule(b));
 
 const SASL_OPTIONS = [
   ['saslMechanisms', 'SASL MECHANISMS'],
@@ -59,10 +62,12 @@ export const kafkaSpec: ConnectionSpec = {
         'brokers',
         'BROKERS',
         { type: 'brokers' },
-        "Bootstrap brokers: 'host:port' strings, or { address, sshTunnel? , awsPrivatelink?: { connection, port?, availabilityZone? } }.",
+        "Bootstrap brokers: 'host:port' strings, or { address, sshTunnel? , awsPrivatelink?: { connection, port?, availabilityZone? } }; " +
+          "plus MATCHING rules { matching: '*pattern*', awsPrivatelink: { connection, availabilityZone?, port? } } (first match wins; at least one static broker).",
       ),
       // Always rendered as BROKERS; a connection created elsewhere with `BROKER 'x'` reads back as brokers.
       aliases: ['BROKER'],
+      preview: 'MATCHING rules need the `enable_kafka_broker_matching_rules` feature in your Materialize region',
     },
     option(
       'awsPrivatelink',
@@ -125,6 +130,22 @@ export const kafkaSpec: ConnectionSpec = {
   ],
   rules: [
     conflicts('sshTunnel', 'awsPrivatelink', 'cannot specify both SSH TUNNEL and AWS PRIVATELINK'),
+    // MATCHING rules (materialize-newest-features.md §3.2): a static broker bootstraps; rules are a PrivateLink default tunnel.
+    rule(['brokers'], (a) =>
+      hasRules(a) && !(a.brokers as unknown[]).some((b) => !isBrokerRule(b))
+        ? [{ property: 'brokers', reason: 'BROKERS must contain at least one static broker address' }]
+        : [],
+    ),
+    rule(['brokers', 'sshTunnel'], (a) =>
+      hasRules(a) && isSet(a, 'sshTunnel')
+        ? [
+            {
+              property: 'sshTunnel',
+              reason: 'cannot specify both SSH TUNNEL and AWS PRIVATELINK (the MATCHING rules of brokers)',
+            },
+          ]
+        : [],
+    ),
     together('sslKey', 'sslCertificate', 'SSL KEY must be specified with SSL CERTIFICATE'),
     rule(
       ['securityProtocol', 'awsConnection', ...SASL_OPTIONS.map(([arg]) => arg), ...SSL_OPTIONS.map(([arg]) => arg)],

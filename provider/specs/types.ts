@@ -10,7 +10,9 @@ export type ConnectionKind =
   | 'postgres'
   | 'sql-server'
   | 'ssh-tunnel'
-  | 'iceberg-catalog';
+  | 'iceberg-catalog'
+  | 'gcp'
+  | 'aws-glue-schema-registry';
 
 export type ValueKind =
   /** A string literal. `oneOf` restricts the values (case-insensitively unless `caseSensitive`). */
@@ -29,7 +31,10 @@ export type ValueKind =
   | { type: 'connection'; of: ConnectionKind }
   /** `AWS PRIVATELINK <connection> [(PORT n)]`; `port` tells whether the type accepts the PORT. */
   | { type: 'privatelink'; port: boolean }
-  /** Kafka's BROKERS list, each broker with an optional SSH tunnel or PrivateLink of its own. */
+  /**
+   * Kafka's BROKERS list: static brokers, each with an optional SSH tunnel or PrivateLink of its own, and
+   * `MATCHING '<pattern>' USING AWS PRIVATELINK` rules (materialize-newest-features.md §3).
+   */
   | { type: 'brokers' };
 
 export interface OptionSpec {
@@ -50,6 +55,8 @@ export interface OptionSpec {
   readonly alterable: boolean;
   /** One line for documentation. */
   readonly doc: string;
+  /** Set when Materialize marks the option as a preview or gates it behind a feature flag: says which. */
+  readonly preview?: string;
 }
 
 export interface Failure {
@@ -113,6 +120,8 @@ export interface ConnectionSpec {
    * §3.2 step 4): any option change then replaces the connection.
    */
   readonly optionsAlterable: boolean;
+  /** Set when Materialize marks the type as a preview or gates it behind a feature flag: says which. */
+  readonly preview?: string;
   /** `mz_connections.type` for this kind. */
   readonly catalogType: string;
   readonly catalogOutputs: readonly CatalogOutput[];

@@ -93,6 +93,29 @@ describeStandin('failures (private stand-in)', () => {
     expect(engine.state.deployment.resources.filter((r) => r.custom)).toEqual([]);
   });
 
+  test("a preview feature's flag error (Glue, enable_glue_schema_registry off) is passed through unchanged", async () => {
+    const err = await failure(
+      engine.up(() => {
+        const aws = new mz.AwsConnection('aws', {
+          name: 'aws',
+          schemaName: schema,
+          assumeRoleArn: 'arn:aws:iam::1:role/r',
+        });
+        new mz.AwsGlueSchemaRegistryConnection('glue', {
+          name: 'glue',
+          schemaName: schema,
+          awsConnection: aws,
+          registry: 'my-registry',
+          validate: false,
+        });
+      }),
+    );
+    expect(err.message).toContain(
+      `creating AWS GLUE SCHEMA REGISTRY connection ${q('glue')}: CREATE CONNECTION ... TO AWS GLUE SCHEMA REGISTRY is not available`,
+    );
+    expect(await catalog()).toEqual(['aws']);
+  });
+
   test('deleting a secret a connection still uses fails naming the dependent; dropCascade drops both', async () => {
     const program = (opts: { secret: boolean; dropCascade?: boolean }) => () => {
       if (opts.secret)

@@ -339,6 +339,73 @@ const cases: KindCase[] = [
       seen: (o) => expect(o.comment).toBe('changed by hand'),
     },
   },
+  {
+    kind: 'gcp',
+    schemaAt: moved,
+    program: (schema, v) => () => {
+      const keys = [secretOf(schema, 'sa1', '{"type":"service_account"}'), secretOf(schema, 'sa2', '{}')];
+      const c = new mz.GcpConnection('target', {
+        name: 'target',
+        schemaName: moved(schema, v),
+        serviceAccountKey: keys[v === 0 ? 0 : 1],
+      });
+      return { id: c.id };
+    },
+    update: (q) => ({
+      op: 'update',
+      plannedSql: [`ALTER CONNECTION ${q('target')} SET (SERVICE ACCOUNT KEY = SECRET ${q('sa2')})`],
+    }),
+    replace: { replaces: ['schemaName'], deleteBeforeReplace: false },
+    drift: {
+      // The keys stay in the first schema while the connection moves to `<schema>_b`.
+      sql: (q) =>
+        `ALTER CONNECTION ${q('target')} SET (SERVICE ACCOUNT KEY = SECRET ${q('sa1').replace('_b".', '".')})`,
+      seen: (o) => expect(o.serviceAccountKey).toMatchObject({ name: 'sa1' }),
+    },
+  },
+  {
+    // Kafka MATCHING broker rules (materialize-newest-features.md §3): changed in place, read back after drift.
+    kind: 'kafka-matching',
+    schemaAt: moved,
+    program: (schema, v) => () => {
+      const pl = new mz.AwsPrivatelinkConnection('pl', {
+        name: 'pl',
+        schemaName: schema,
+        serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-1',
+        availabilityZones: ['use1-az1', 'use1-az2'],
+      });
+      const c = new mz.KafkaConnection('target', {
+        name: 'target',
+        schemaName: moved(schema, v),
+        brokers: [
+          'boot:9092',
+          { matching: '*.use1-az1.*', awsPrivatelink: { connection: pl, availabilityZone: 'use1-az1' } },
+          ...(v === 0 ? [] : [{ matching: '*', awsPrivatelink: { connection: pl, port: 9092 } }]),
+        ],
+        securityProtocol: 'PLAINTEXT',
+        validate: false,
+      });
+      return { id: c.id };
+    },
+    update: (q) => ({
+      op: 'update',
+      plannedSql: [
+        `ALTER CONNECTION ${q('target')} SET (BROKERS = ('boot:9092', ` +
+          `MATCHING '*.use1-az1.*' USING AWS PRIVATELINK ${q('pl')} (AVAILABILITY ZONE = 'use1-az1'), ` +
+          `MATCHING '*' USING AWS PRIVATELINK ${q('pl')} (PORT = 9092))) WITH (VALIDATE = false)`,
+      ],
+    }),
+    replace: { replaces: ['schemaName'], deleteBeforeReplace: false },
+    drift: {
+      sql: (q) =>
+        `ALTER CONNECTION ${q('target')} SET (BROKERS = ('boot:9092', MATCHING 'x*' USING AWS PRIVATELINK ${q('pl').replace('_b".', '".')})) WITH (VALIDATE = false)`,
+      seen: (o) =>
+        expect(o.brokers).toEqual([
+          'boot:9092',
+          { matching: 'x*', awsPrivatelink: { connection: expect.objectContaining({ name: 'pl' }) } },
+        ]),
+    },
+  },
 ];
 
 const ops = (r: RunResult) => r.steps.map((s) => [s.name, s.op]);

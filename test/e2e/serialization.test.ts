@@ -56,6 +56,12 @@ const classes = {
     (n: string) =>
       new mz.IcebergCatalogConnection(n, { name: n, catalogType: 'rest', url: 'https://c/x', credential: 'c' }),
   ],
+  gcp: ['GcpConnection', (n: string) => new mz.GcpConnection(n, { name: n, serviceAccountKey: { name: 'sa' } })],
+  'aws-glue-schema-registry': [
+    'AwsGlueSchemaRegistryConnection',
+    (n: string) =>
+      new mz.AwsGlueSchemaRegistryConnection(n, { name: n, awsConnection: { name: 'aws' }, registry: 'r' }),
+  ],
 } as const;
 const kinds = Object.keys(classes) as (keyof typeof classes)[];
 

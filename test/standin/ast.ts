@@ -12,6 +12,8 @@ export type Value =
   | { t: 'object'; name: Name; id?: string }
   | { t: 'seq'; items: Value[] }
   | { t: 'broker'; address: Value; tunnel?: BrokerTunnel }
+  // `MATCHING '<pattern>' USING AWS PRIVATELINK x (...)` inside BROKERS (materialize-newest-features.md §3.1)
+  | { t: 'rule'; pattern: string; tunnel: Extract<BrokerTunnel, { kind: 'privatelink' }> }
   | { t: 'privatelink'; name: Name; port?: string; id?: string }; // top-level AWS PRIVATELINK x (PORT n)
 
 export type BrokerTunnel =
@@ -32,7 +34,9 @@ export type ConnectionType =
   | 'MYSQL'
   | 'SSH TUNNEL'
   | 'SQL SERVER'
-  | 'ICEBERG CATALOG';
+  | 'ICEBERG CATALOG'
+  | 'GCP'
+  | 'AWS GLUE SCHEMA REGISTRY';
 
 export interface WithOption {
   name: string;

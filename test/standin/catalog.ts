@@ -2,6 +2,7 @@
 // dependency graph (§8.2). The SQL engine's mz_catalog tables are projections of this (see store.ts).
 import type { ConnOption, ConnectionType, Name, Value } from './ast';
 import { planError } from './errors';
+import { DEFAULT_FEATURES, type StandinFeatures } from './features';
 
 export interface Database {
   id: string;
@@ -64,6 +65,8 @@ export interface FullName {
 }
 
 export class Catalog {
+  /** Feature flags and open-point choices (features.ts); planning reads them. */
+  features: StandinFeatures = { ...DEFAULT_FEATURES };
   databases = new Map<string, Database>();
   schemas = new Map<string, Schema>();
   roles = new Map<string, Role>();
@@ -288,6 +291,7 @@ export class Catalog {
         visit(v.address);
         if (v.tunnel?.id) out.add(v.tunnel.id);
       }
+      if (v.t === 'rule' && v.tunnel.id) out.add(v.tunnel.id);
     };
     for (const o of item.options ?? []) visit(o.value);
     return [...out];

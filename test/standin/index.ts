@@ -4,6 +4,7 @@ import type http from 'node:http';
 import { Catalog } from './catalog';
 import { startControlServer } from './control-server';
 import { Executor } from './executor';
+import { DEFAULT_FEATURES, type StandinFeatures } from './features';
 import { Faults } from './faults';
 import { SecretStore } from './secrets';
 import { PgServer } from './server';
@@ -21,6 +22,7 @@ export interface StandinOptions {
   environmentId?: string; // for the default Kafka progress topic
   awsIamEndpoint?: string; // where AWS VALIDATE reads the role (moto); credentials 'test'/'test'
   showCreateStyle?: 'minimal' | 'quoted'; // §10: SHOW CREATE output varies across versions; default 'minimal' (newest)
+  features?: Partial<StandinFeatures>; // feature flags and newest-features §10 choices (features.ts)
 }
 
 export interface Standin {
@@ -54,6 +56,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   };
   const store = await Store.create(aws);
   const cat = new Catalog(USER);
+  cat.features = { ...DEFAULT_FEATURES, ...opts.features };
   await store.lock.run(() => store.flush(cat));
   const secrets = new SecretStore();
   const executor = new Executor({
@@ -66,7 +69,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   const log = new StatementLog();
   const holder: { server?: PgServer } = {};
   const faults = new Faults(() => holder.server?.dropConnections());
-  const pg = new PgServer({ store, executor, log, faults, user: USER, password });
+  const pg = new PgServer({ store, executor, log, faults, user: USER, password, features: cat.features });
   holder.server = pg;
   const port = await pg.listen(opts.port ?? 6875);
 

@@ -33,10 +33,34 @@ export interface MzStatement {
   kind: string;
   sql: string;
 }
-export function mzParse(sql: string): { statements: MzStatement[]; error: string | null } {
-  const r = load().parse(sql);
+
+/** Grammar newer than the parser package: STORAGE PROVIDER (v26.43) unless features say 'parser-26.41'. */
+export interface Grammar {
+  storageProviderGrammar: 'newest' | 'parser-26.41';
+}
+
+const STORAGE_PROVIDER = /^STORAGE\s+PROVIDER\b/i;
+
+export function mzParse(sql: string, grammar?: Grammar): { statements: MzStatement[]; error: string | null } {
+  // Offsets are UTF-8 byte offsets. An option the package does not know is re-parsed as SERVICE NAME (same length,
+  // same value grammar); the statements are then cut from the original text.
+  const original = Buffer.from(sql, 'utf8');
+  let text = sql;
+  let r = load().parse(text);
+  while (r.error && grammar?.storageProviderGrammar === 'newest') {
+    const bytes = Buffer.from(text, 'utf8');
+    const at = bytes.subarray(r.error.offset).toString('utf8');
+    const m = at.match(STORAGE_PROVIDER);
+    if (!m) break;
+    text =
+      bytes.subarray(0, r.error.offset).toString('utf8') + 'SERVICE NAME'.padEnd(m[0].length) + at.slice(m[0].length);
+    r = load().parse(text);
+  }
   return {
-    statements: r.statements.map((s) => ({ kind: s.kind, sql: s.sql })),
+    statements: r.statements.map((s) => ({
+      kind: s.kind,
+      sql: original.subarray(s.offset, s.offset + Buffer.byteLength(s.sql, 'utf8')).toString('utf8'),
+    })),
     error: r.error ? r.error.message : null,
   };
 }

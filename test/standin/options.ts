@@ -33,7 +33,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   'SSL MODE': { kind: 'text', types: PG_LIKE },
   'SSH TUNNEL': { kind: 'object', types: ['KAFKA', 'CONFLUENT SCHEMA REGISTRY', ...PG_LIKE] },
   'AWS PRIVATELINK': { kind: 'privatelink', types: ['KAFKA', 'CONFLUENT SCHEMA REGISTRY', ...PG_LIKE] },
-  'AWS CONNECTION': { kind: 'object', types: ['KAFKA', 'MYSQL', 'ICEBERG CATALOG'] },
+  'AWS CONNECTION': { kind: 'object', types: ['KAFKA', 'MYSQL', 'ICEBERG CATALOG', 'AWS GLUE SCHEMA REGISTRY'] },
   HOST: { kind: 'text', types: [...PG_LIKE, 'SSH TUNNEL'] },
   DATABASE: { kind: 'text', types: ['POSTGRES', 'SQL SERVER'] },
   BROKER: { kind: 'broker', types: ['KAFKA'] },
@@ -50,6 +50,13 @@ export const OPTIONS: Record<string, OptionSpec> = {
   CREDENTIAL: { kind: 'text-or-secret', types: ['ICEBERG CATALOG'] },
   SCOPE: { kind: 'text', types: ['ICEBERG CATALOG'] },
   WAREHOUSE: { kind: 'text', types: ['ICEBERG CATALOG'] },
+  // materialize-newest-features.md §1, §2, §4.1
+  'SERVICE ACCOUNT KEY': { kind: 'secret', types: ['GCP'] },
+  REGISTRY: { kind: 'text', types: ['AWS GLUE SCHEMA REGISTRY'] },
+  'GCP CONNECTION': { kind: 'object', types: ['ICEBERG CATALOG'] },
+  'OAUTH2 SERVER URL': { kind: 'text', types: ['ICEBERG CATALOG'] },
+  'ACCESS DELEGATION': { kind: 'text', types: ['ICEBERG CATALOG'] },
+  'STORAGE PROVIDER': { kind: 'text', types: ['ICEBERG CATALOG'] },
 };
 
 /** Option names as keyword sequences, longest first so the parser matches greedily (§1.1). */
@@ -62,6 +69,8 @@ export const canonicalOption = (name: string) => (name === 'USERNAME' ? 'USER' :
 
 export const CONNECTION_TYPES: { words: string[]; type: ConnectionType }[] = [
   { words: ['AWS', 'PRIVATELINK'], type: 'AWS PRIVATELINK' },
+  { words: ['AWS', 'GLUE', 'SCHEMA', 'REGISTRY'], type: 'AWS GLUE SCHEMA REGISTRY' },
+  { words: ['GCP'], type: 'GCP' },
   { words: ['AWS'], type: 'AWS' },
   { words: ['KAFKA'], type: 'KAFKA' },
   { words: ['CONFLUENT', 'SCHEMA', 'REGISTRY'], type: 'CONFLUENT SCHEMA REGISTRY' },
@@ -83,6 +92,8 @@ export const CATALOG_TYPE: Record<ConnectionType, string> = {
   'SSH TUNNEL': 'ssh-tunnel',
   'SQL SERVER': 'sql-server',
   'ICEBERG CATALOG': 'iceberg-catalog',
+  GCP: 'gcp',
+  'AWS GLUE SCHEMA REGISTRY': 'glue-schema-registry',
 };
 
 /** §1.13: validate-by-default per type (AND enable_default_connection_validation, which is on). */
@@ -96,4 +107,6 @@ export const VALIDATE_BY_DEFAULT: Record<ConnectionType, boolean> = {
   MYSQL: true,
   'SQL SERVER': true,
   'ICEBERG CATALOG': true,
+  GCP: false,
+  'AWS GLUE SCHEMA REGISTRY': true,
 };

@@ -147,29 +147,46 @@ class P {
     return out;
   }
 
+  /** A BROKERS element: a static broker, or a `MATCHING '<pattern>' USING AWS PRIVATELINK` rule. */
+  brokersItem(): Value {
+    if (!this.eatWord('matching')) return this.broker();
+    const t = this.next();
+    if (t.kind !== 'string') {
+      this.i--;
+      return this.fail('literal string');
+    }
+    this.expectWord('using');
+    this.expectWord('aws');
+    this.expectWord('privatelink');
+    return { t: 'rule', pattern: t.value, tunnel: this.privatelinkTunnel() };
+  }
+
+  privatelinkTunnel(): Extract<BrokerTunnel, { kind: 'privatelink' }> {
+    const name = this.name();
+    const options: { name: 'AVAILABILITY ZONE' | 'PORT'; value: Value }[] = [];
+    if (this.eatOp('(')) {
+      do {
+        if (this.eatWords('availability', 'zone')) {
+          this.eatOp('=');
+          options.push({ name: 'AVAILABILITY ZONE', value: this.value() });
+        } else {
+          this.expectWord('port');
+          this.eatOp('=');
+          options.push({ name: 'PORT', value: this.value() });
+        }
+      } while (this.eatOp(','));
+      this.expectOp(')');
+    }
+    return { kind: 'privatelink', name, options };
+  }
+
   broker(): Value {
     const address = this.value();
     let tunnel: BrokerTunnel | undefined;
     if (this.eatWord('using')) {
       if (this.eatWords('ssh', 'tunnel')) tunnel = { kind: 'ssh', name: this.name() };
-      else if (this.eatWords('aws', 'privatelink')) {
-        const name = this.name();
-        const options: { name: 'AVAILABILITY ZONE' | 'PORT'; value: Value }[] = [];
-        if (this.eatOp('(')) {
-          do {
-            if (this.eatWords('availability', 'zone')) {
-              this.eatOp('=');
-              options.push({ name: 'AVAILABILITY ZONE', value: this.value() });
-            } else {
-              this.expectWord('port');
-              this.eatOp('=');
-              options.push({ name: 'PORT', value: this.value() });
-            }
-          } while (this.eatOp(','));
-          this.expectOp(')');
-        }
-        tunnel = { kind: 'privatelink', name, options };
-      } else this.fail('one of SSH or AWS');
+      else if (this.eatWords('aws', 'privatelink')) tunnel = this.privatelinkTunnel();
+      else this.fail('one of SSH or AWS');
     }
     return { t: 'broker', address, tunnel };
   }
@@ -189,8 +206,8 @@ class P {
     this.eatOp('=');
     let value: Value;
     if (name === 'BROKER') value = this.broker();
-    else if (name === 'BROKERS') value = { t: 'seq', items: this.sequence(() => this.broker()) };
-    else if (name === 'SSH TUNNEL' || name === 'AWS CONNECTION') {
+    else if (name === 'BROKERS') value = { t: 'seq', items: this.sequence(() => this.brokersItem()) };
+    else if (name === 'SSH TUNNEL' || name === 'AWS CONNECTION' || name === 'GCP CONNECTION') {
       value =
         this.isWord('secret') || this.peek().kind === 'string' || this.peek().kind === 'number'
           ? this.value()

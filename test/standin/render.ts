@@ -45,6 +45,13 @@ export function renderValue(cat: Catalog, v: Value, mode: RenderMode): string {
       }
       return s;
     }
+    case 'rule': {
+      // newest-features §3.4: `MATCHING {pattern} {tunnel}`; sub-options as for per-broker PrivateLink (§10.6).
+      let s = `MATCHING ${quoteLiteral(v.pattern)} USING AWS PRIVATELINK ${ref(cat, v.tunnel.id, v.tunnel.name, mode)}`;
+      if (v.tunnel.options.length)
+        s += ` (${v.tunnel.options.map((o) => `${o.name} = ${renderValue(cat, o.value, mode)}`).join(', ')})`;
+      return s;
+    }
     case 'privatelink':
       // [unverified] §9.2: top-level AWS PRIVATELINK x (PORT = n).
       return ref(cat, v.id, v.name, mode) + (v.port !== undefined ? ` (PORT = ${v.port})` : '');
@@ -68,7 +75,13 @@ export function createSql(cat: Catalog, item: Item, mode: RenderMode): string {
     const sql = `CREATE SECRET ${name} AS '********'`;
     return mode === 'minimal' ? sql + ';' : sql;
   }
-  let opts = renderOptions(cat, item.options ?? [], mode);
+  // newest-features §7.2: options come out sorted by name, whatever order they were written in.
+  const options = item.options ?? [];
+  const ordered =
+    cat.features.optionOrder === 'sorted'
+      ? [...options].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      : options;
+  let opts = renderOptions(cat, ordered, mode);
   // §1.9/§5.6.4: PUBLIC KEY 1/2 are appended to the stored create_sql. §10: SHOW CREATE omits them
   // (the only SSH SHOW CREATE output seen, alter_connection.py, has none).
   if (item.sshKeys && (mode === 'stable' || mode === 'redacted')) {

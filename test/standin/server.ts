@@ -7,7 +7,7 @@ import type { ExecResult } from './context';
 import { MzError, SQLSTATE } from './errors';
 import { Executor, allowedInTxnBlock, isDdl, statementKind } from './executor';
 import type { Faults } from './faults';
-import { mzParse } from './mzparser';
+import { mzParse, type Grammar } from './mzparser';
 import { parseStatement } from './parser';
 import { ClientSession } from './session';
 import type { StatementLog } from './statement-log';
@@ -59,6 +59,8 @@ export interface ServerDeps {
   faults: Faults;
   user: string;
   password: string;
+  /** The grammar beyond the parser package (features.ts). */
+  features: Grammar;
 }
 
 export class PgServer {
@@ -188,7 +190,7 @@ export class PgServer {
       out.push(w.errorResponse({ code: SQLSTATE.syntax, message: 'statement batch size cannot exceed 1.0 MB' }));
       return finish();
     }
-    const parsed = mzParse(sql);
+    const parsed = mzParse(sql, this.deps.features);
     if (parsed.error !== null) {
       // The grammar gate: Materialize's parser rejected the batch (42601).
       const entry = this.deps.log.start(session.id, session.applicationName, sql.trim());
@@ -354,7 +356,7 @@ export class PgServer {
     try {
       if (code === 'P') {
         const [name, sql] = w.readCStrings(data, 5, 2).values;
-        const parsed = mzParse(sql);
+        const parsed = mzParse(sql, this.deps.features);
         if (parsed.error !== null) throw new MzError(parsed.error, SQLSTATE.syntax);
         const st = parsed.statements.length === 1 ? parseStatement(parsed.statements[0].sql) : null;
         if (st) {
@@ -394,7 +396,7 @@ export class PgServer {
         const own = conn.ownPortals.get(values[0]);
         if (own) {
           const out: Uint8Array[] = [];
-          const kind = mzParse(own.sql).statements[0]?.kind ?? '';
+          const kind = mzParse(own.sql, this.deps.features).statements[0]?.kind ?? '';
           const ok = await this.statement(session, kind, own.sql, false, out);
           if (!ok) conn.extError = true;
           // A result set from an interpreted statement (SHOW CREATE): rows already include CommandComplete.

@@ -147,11 +147,78 @@ describe('ALTER CONNECTION', () => {
       { scope: 's', credential: 'd' },
       ['credential', 'scope'],
     ],
+    [
+      'iceberg-catalog',
+      { name: 'i', catalogType: 'rest', url: 'https://x', credential: 'c' },
+      { oauth2ServerUrl: 'https://x/token', accessDelegation: 'vended-credentials', storageProvider: 'adls' },
+      ['oauth2ServerUrl', 'accessDelegation', 'storageProvider'],
+    ],
+    [
+      'iceberg-catalog',
+      {
+        name: 'i',
+        catalogType: 'rest',
+        url: 'https://biglake.googleapis.com/iceberg/v1/restcatalog',
+        gcpConnection: { name: 'g' },
+      },
+      { gcpConnection: { name: 'g2' } },
+      ['gcpConnection'],
+    ],
   ] as const)('%s: every option change replaces (Materialize refuses the ALTER)', (kind, base, change, replaces) => {
     expect(alterConnectionSql(kind, base, { ...base, ...change })).toEqual({ statements: [], replaces });
     expect(alterConnectionSql(kind, base, { ...base, comment: 'x' }).statements).toEqual([
       `COMMENT ON CONNECTION ${q(base.name)} IS 'x'`,
     ]);
+  });
+
+  test('Kafka MATCHING rules: added, changed and removed with one SET (BROKERS), in place (addendum §3.3)', () => {
+    const pl = (name: string) => ({ connection: { name } });
+    const withRule = { name: 'k', brokers: ['boot:9092', { matching: '*.use1-az1.*', awsPrivatelink: pl('pl') }] };
+    expect(alterConnectionSql('kafka', kafka, withRule)).toEqual({
+      statements: [
+        `ALTER CONNECTION ${q('k')} SET (BROKERS = ('boot:9092', MATCHING '*.use1-az1.*' USING AWS PRIVATELINK ${q('pl')}))`,
+      ],
+      replaces: [],
+    });
+    const changed = {
+      name: 'k',
+      brokers: [
+        'boot:9092',
+        { matching: '*.use1-az1.*', awsPrivatelink: { ...pl('pl'), availabilityZone: 'use1-az1', port: 9093 } },
+      ],
+    };
+    expect(alterConnectionSql('kafka', withRule, changed).statements).toEqual([
+      `ALTER CONNECTION ${q('k')} SET (BROKERS = ('boot:9092', MATCHING '*.use1-az1.*' USING AWS PRIVATELINK ${q('pl')} (AVAILABILITY ZONE = 'use1-az1', PORT = 9093)))`,
+    ]);
+    expect(alterConnectionSql('kafka', withRule, { name: 'k', brokers: ['boot:9092'] }).statements).toEqual([
+      `ALTER CONNECTION ${q('k')} SET (BROKERS = ('boot:9092'))`,
+    ]);
+    // Rule order decides which rule wins, so a reorder is a change.
+    const two = {
+      name: 'k',
+      brokers: ['b:1', { matching: 'a*', awsPrivatelink: pl('x') }, { matching: '*', awsPrivatelink: pl('y') }],
+    };
+    const swapped = { ...two, brokers: [two.brokers[0], two.brokers[2], two.brokers[1]] };
+    expect(alterConnectionSql('kafka', two, swapped).statements).toHaveLength(1);
+    expect(alterConnectionSql('kafka', two, { ...two }).statements).toEqual([]);
+  });
+
+  test('GCP and Glue options change in place', () => {
+    expect(
+      alterConnectionSql(
+        'gcp',
+        { name: 'g', serviceAccountKey: { name: 'a' } },
+        { name: 'g', serviceAccountKey: { name: 'b' } },
+      ),
+    ).toEqual({
+      statements: [`ALTER CONNECTION ${q('g')} SET (SERVICE ACCOUNT KEY = SECRET ${q('b')})`],
+      replaces: [],
+    });
+    const glue = { name: 'glue', awsConnection: { name: 'aws' }, registry: 'r1' };
+    expect(alterConnectionSql('aws-glue-schema-registry', glue, { ...glue, registry: 'r2' })).toEqual({
+      statements: [`ALTER CONNECTION ${q('glue')} SET (REGISTRY = 'r2')`],
+      replaces: [],
+    });
   });
 
   test('a move to another schema or database replaces', () => {

@@ -11,6 +11,25 @@ const my = { name: 'my', host: 'h', user: 'u' };
 const mssql = { name: 'ms', host: 'h', database: 'd', user: 'u', password: { name: 'pw' } };
 const ice = { name: 'i', catalogType: 'rest', url: 'https://cat', credential: 'c' };
 const ref = (name: string) => ({ name });
+const BIGLAKE = 'https://biglake.googleapis.com/iceberg/v1/restcatalog';
+const bigLake = {
+  name: 'biglake',
+  catalogType: 'rest',
+  url: BIGLAKE,
+  gcpConnection: ref('gcpconn'),
+  warehouse: 'gs://w',
+};
+const s3Tables = {
+  name: 's3t',
+  catalogType: 's3tablesrest',
+  url: 'https://example.invalid/api/catalog',
+  warehouse: 'wh',
+  awsConnection: ref('aws'),
+};
+const rule = (matching: string, az?: string) => ({
+  matching,
+  awsPrivatelink: { connection: ref('pl'), ...(az ? { availabilityZone: az } : {}) },
+});
 
 const cases: Case[] = [
   // Location and common arguments (§7)
@@ -279,6 +298,81 @@ const cases: Case[] = [
       {
         property: 'brokers',
         reason: 'invalid BROKERS: broker 2 awsPrivatelink.port must be an integer from 1 to 65535, got number -1',
+      },
+    ],
+  ],
+  // Kafka MATCHING broker rules (materialize-newest-features.md §3.2)
+  [
+    'Kafka: MATCHING rules need at least one static broker',
+    'kafka',
+    { name: 'k', brokers: [rule('*')] },
+    [{ property: 'brokers', reason: 'BROKERS must contain at least one static broker address' }],
+  ],
+  [
+    'Kafka: MATCHING rules with a top-level SSH TUNNEL',
+    'kafka',
+    { name: 'k', brokers: ['boot:9092', rule('*')], sshTunnel: ref('t') },
+    [
+      {
+        property: 'sshTunnel',
+        reason: 'cannot specify both SSH TUNNEL and AWS PRIVATELINK (the MATCHING rules of brokers)',
+      },
+    ],
+  ],
+  [
+    'Kafka: MATCHING rules with a top-level AWS PRIVATELINK',
+    'kafka',
+    { name: 'k', brokers: ['boot:9092', rule('*')], awsPrivatelink: { connection: ref('pl') } },
+    [{ property: 'awsPrivatelink', reason: 'can only set one of BROKER, BROKERS, or AWS PRIVATELINK' }],
+  ],
+  [
+    'Kafka: a `*` inside a MATCHING pattern',
+    'kafka',
+    { name: 'k', brokers: ['boot:9092', rule('b-*.use1-az1')] },
+    [
+      {
+        property: 'brokers',
+        reason:
+          "invalid BROKERS: broker 2 matching: pattern may only contain `*` as a leading and/or trailing wildcard, got 'b-*.use1-az1'",
+      },
+    ],
+  ],
+  [
+    'Kafka: an empty MATCHING pattern',
+    'kafka',
+    { name: 'k', brokers: ['boot:9092', rule('')] },
+    [{ property: 'brokers', reason: 'invalid BROKERS: broker 2 matching: the pattern must not be empty' }],
+  ],
+  [
+    'Kafka: a MATCHING rule without PrivateLink, or with an SSH tunnel',
+    'kafka',
+    { name: 'k', brokers: ['boot:9092', { matching: '*' }, { matching: '*', sshTunnel: ref('t') }] },
+    [
+      {
+        property: 'brokers',
+        reason:
+          'invalid BROKERS: broker 2: a MATCHING rule needs awsPrivatelink: { connection, availabilityZone?, port? }',
+      },
+      {
+        property: 'brokers',
+        reason:
+          'invalid BROKERS: broker 3: a MATCHING rule takes { matching, awsPrivatelink } only, not sshTunnel (rules always use AWS PRIVATELINK)',
+      },
+      {
+        property: 'brokers',
+        reason:
+          'invalid BROKERS: broker 3: a MATCHING rule needs awsPrivatelink: { connection, availabilityZone?, port? }',
+      },
+    ],
+  ],
+  [
+    'Kafka: a MATCHING rule PrivateLink port out of range',
+    'kafka',
+    { name: 'k', brokers: ['boot:9092', { matching: '*', awsPrivatelink: { connection: ref('pl'), port: 0 } }] },
+    [
+      {
+        property: 'brokers',
+        reason: 'invalid BROKERS: broker 2 awsPrivatelink.port must be an integer from 1 to 65535, got number 0',
       },
     ],
   ],
@@ -673,11 +767,179 @@ const cases: Case[] = [
       },
     ],
   ],
+  // Iceberg catalog options of materialize-newest-features.md §4 (per-catalog-type rules §4.2, texts §4.3)
   [
-    'Iceberg: rest needs a credential',
+    'Iceberg: rest needs a CREDENTIAL or a GCP CONNECTION',
     'iceberg-catalog',
     { name: 'i', catalogType: 'rest', url: 'https://x' },
-    [{ property: 'credential', reason: 'ICEBERG rest connections require a CREDENTIAL' }],
+    [{ property: 'credential', reason: 'ICEBERG rest connections require a CREDENTIAL or GCP CONNECTION' }],
+  ],
+  [
+    'Iceberg: rest takes CREDENTIAL or GCP CONNECTION, not both',
+    'iceberg-catalog',
+    { ...ice, url: BIGLAKE, gcpConnection: ref('g') },
+    [{ property: 'gcpConnection', reason: 'ICEBERG rest connections may set CREDENTIAL or GCP CONNECTION, not both' }],
+  ],
+  [
+    'Iceberg: rest refuses AWS CONNECTION',
+    'iceberg-catalog',
+    { ...ice, awsConnection: ref('a') },
+    [
+      {
+        property: 'awsConnection',
+        reason: 'ICEBERG rest connections do not support AWS CONNECTION. Try s3tablesrest instead.',
+      },
+    ],
+  ],
+  [
+    'Iceberg: a GCP CONNECTION only with the BigLake URL (gcp-connection-validation.td)',
+    'iceberg-catalog',
+    {
+      name: 'evil',
+      catalogType: 'rest',
+      url: 'https://attacker.example.com/iceberg/v1/restcatalog',
+      gcpConnection: ref('gcpconn'),
+      warehouse: 'gs://anything',
+    },
+    [
+      {
+        property: 'url',
+        reason: "GCP connection can only be used with 'https://biglake.googleapis.com/iceberg/v1/restcatalog'",
+      },
+    ],
+  ],
+  [
+    'Iceberg: BigLake refuses OAUTH2 SERVER URL',
+    'iceberg-catalog',
+    { ...bigLake, oauth2ServerUrl: 'https://x/token' },
+    [
+      {
+        property: 'oauth2ServerUrl',
+        reason: 'ICEBERG rest connections with GCP CONNECTION do not support OAUTH2 SERVER URL',
+      },
+    ],
+  ],
+  [
+    'Iceberg: BigLake stores on GCS only',
+    'iceberg-catalog',
+    { ...bigLake, storageProvider: 's3' },
+    [
+      {
+        property: 'storageProvider',
+        reason: "ICEBERG rest connections with GCP CONNECTION only support STORAGE PROVIDER 'gcs'",
+      },
+    ],
+  ],
+  [
+    'Iceberg: unknown STORAGE PROVIDER (storage-provider.td)',
+    'iceberg-catalog',
+    { ...ice, storageProvider: 'azure' },
+    [
+      {
+        property: 'storageProvider',
+        reason: "invalid STORAGE PROVIDER: invalid iceberg storage provider, expected 's3', 'gcs', or 'adls'",
+      },
+    ],
+  ],
+  [
+    'Iceberg: unknown ACCESS DELEGATION (vended-credentials.td)',
+    'iceberg-catalog',
+    { ...ice, accessDelegation: 'remote-signing' },
+    [
+      {
+        property: 'accessDelegation',
+        reason:
+          'invalid ACCESS DELEGATION: invalid iceberg access delegation "remote-signing", expected \'vended-credentials\'',
+      },
+    ],
+  ],
+  [
+    'Iceberg: s3tablesrest refuses the rest-only options (oauth2-server-url.td, storage-provider.td)',
+    'iceberg-catalog',
+    {
+      ...s3Tables,
+      gcpConnection: ref('g'),
+      oauth2ServerUrl: 'https://example.invalid/oidc/v1/token',
+      accessDelegation: 'vended-credentials',
+      storageProvider: 's3',
+    },
+    [
+      { property: 'gcpConnection', reason: 'ICEBERG s3tablesrest connections do not support GCP CONNECTION' },
+      { property: 'oauth2ServerUrl', reason: 'ICEBERG s3tablesrest connections do not support OAUTH2 SERVER URL' },
+      { property: 'accessDelegation', reason: 'ICEBERG s3tablesrest connections do not support ACCESS DELEGATION' },
+      { property: 'storageProvider', reason: 'ICEBERG s3tablesrest connections do not support STORAGE PROVIDER' },
+    ],
+  ],
+  [
+    'Iceberg: GCP CONNECTION takes a connection, not text',
+    'iceberg-catalog',
+    { ...bigLake, gcpConnection: 'gcpconn' },
+    [
+      {
+        property: 'gcpConnection',
+        reason:
+          'invalid GCP CONNECTION: must provide an object (a gcp connection): a resource or { name, schemaName?, databaseName? }, got the string "gcpconn"',
+      },
+    ],
+  ],
+  // GCP (addendum §1)
+  [
+    'GCP: SERVICE ACCOUNT KEY required',
+    'gcp',
+    { name: 'g' },
+    [{ property: 'serviceAccountKey', reason: 'SERVICE ACCOUNT KEY option is required' }],
+  ],
+  [
+    'GCP: SERVICE ACCOUNT KEY is a secret',
+    'gcp',
+    { name: 'g', serviceAccountKey: '{"type":"service_account"}' },
+    [
+      {
+        property: 'serviceAccountKey',
+        reason:
+          'invalid SERVICE ACCOUNT KEY: must provide a secret value: pass a Secret resource or { name, schemaName?, databaseName? }, not a string',
+      },
+    ],
+  ],
+  [
+    'GCP: other options are refused',
+    'gcp',
+    { name: 'g', serviceAccountKey: ref('sa'), registry: 'r' },
+    [{ property: 'registry', reason: 'GCP connections do not support REGISTRY values' }],
+  ],
+  // AWS Glue Schema Registry (addendum §2.2, glue_schema_registry.slt)
+  [
+    'Glue: both options required',
+    'aws-glue-schema-registry',
+    { name: 'bad_glue' },
+    [
+      { property: 'awsConnection', reason: 'AWS CONNECTION option is required' },
+      { property: 'registry', reason: 'REGISTRY option is required' },
+    ],
+  ],
+  [
+    'Glue: REGISTRY must not be empty',
+    'aws-glue-schema-registry',
+    { name: 'bad_glue', awsConnection: ref('aws_conn'), registry: '' },
+    [{ property: 'registry', reason: 'REGISTRY must not be empty' }],
+  ],
+  [
+    'Glue: PORT is refused',
+    'aws-glue-schema-registry',
+    { name: 'bad_glue', awsConnection: ref('aws_conn'), registry: 'my-registry', port: 8080 },
+    [{ property: 'port', reason: 'AWS GLUE SCHEMA REGISTRY connections do not support PORT values' }],
+  ],
+  [
+    'Glue: AWS CONNECTION is a connection',
+    'aws-glue-schema-registry',
+    { name: 'bad_glue', awsConnection: 'aws_conn', registry: 'my-registry' },
+    [
+      {
+        property: 'awsConnection',
+        reason:
+          'invalid AWS CONNECTION: must provide an object (a aws connection): a resource or { name, schemaName?, databaseName? }, got the string "aws_conn"',
+      },
+    ],
   ],
   [
     'Iceberg: s3tablesrest needs a warehouse and an AWS connection',
@@ -708,6 +970,8 @@ describe('unknown values during preview never fail', () => {
       { ...kafka, securityProtocol: UNKNOWN, saslUsername: 'u' },
     ],
     ['the catalog type', 'iceberg-catalog', { name: 'i', catalogType: UNKNOWN, url: 'https://x' }],
+    ['the GCP connection that decides the BigLake rules', 'iceberg-catalog', { ...ice, gcpConnection: UNKNOWN }],
+    ['a MATCHING rule among the brokers', 'kafka', { name: 'k', brokers: [UNKNOWN, rule('*')] }],
     ['the URL', 'confluent-schema-registry', { name: 'c', url: UNKNOWN }],
     ['a port', 'ssh-tunnel', { ...ssh, port: UNKNOWN }],
   ])('%s', (_title, kind, args) => {

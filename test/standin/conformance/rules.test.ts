@@ -333,10 +333,11 @@ const cases: [string, Step][] = [
     { sql: `CREATE CONNECTION c TO ICEBERG CATALOG (CATALOG TYPE 'rest')${NV}`, error: inv('must specify URL') },
   ],
   [
-    '§1.11 rest CREDENTIAL',
+    // materialize-newest-features.md §11 corrects §1.11: a GCP CONNECTION may stand in for the CREDENTIAL.
+    '§1.11 rest CREDENTIAL or GCP CONNECTION',
     {
       sql: `CREATE CONNECTION c TO ICEBERG CATALOG (CATALOG TYPE 'rest', URL 'http://h')${NV}`,
-      error: inv('ICEBERG rest connections require a CREDENTIAL'),
+      error: inv('ICEBERG rest connections require a CREDENTIAL or GCP CONNECTION'),
     },
   ],
   [

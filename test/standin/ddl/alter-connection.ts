@@ -104,7 +104,11 @@ export async function alterConnection(ctx: ExecContext, st: AlterStmt): Promise<
   const next: Item = { ...item, options: planned };
   if (validate) await validateConnection(ctx.validate, next);
   // §3.2.4 compatibility (after validation).
-  if (type === 'SQL SERVER' || type === 'ICEBERG CATALOG')
+  if (
+    type === 'SQL SERVER' ||
+    type === 'ICEBERG CATALOG' ||
+    (type === 'AWS GLUE SCHEMA REGISTRY' && cat.features.glueAlter === 'refuse')
+  )
     throw new MzError(`${item.id} cannot be altered in the requested way`, SQLSTATE.featureNotSupported); // [unverified text]
   if (
     (type === 'CONFLUENT SCHEMA REGISTRY' || type === 'POSTGRES' || type === 'MYSQL') &&

@@ -6,6 +6,7 @@ import { planError } from '../errors';
 import { OPTIONS } from '../options';
 import { planAws, planPrivatelink } from './aws';
 import { planCsr } from './csr';
+import { planGcp, planGlue } from './gcp';
 import { planIceberg } from './iceberg';
 import { planKafka } from './kafka';
 import { Opts } from './opts';
@@ -23,6 +24,8 @@ const PER_TYPE: Record<ConnectionType, (o: Opts, cat: Catalog) => void> = {
   'SQL SERVER': planSqlServer,
   'SSH TUNNEL': planSsh,
   'ICEBERG CATALOG': planIceberg,
+  GCP: planGcp,
+  'AWS GLUE SCHEMA REGISTRY': planGlue,
 };
 
 /** §1.3: `<TYPE> connections do not support <OPT>[, <OPT> ...] values`. */
@@ -35,6 +38,7 @@ const REF_KIND: Record<string, { type: ConnectionType; msg: string }> = {
   'SSH TUNNEL': { type: 'SSH TUNNEL', msg: 'is not an SSH connection' },
   'AWS PRIVATELINK': { type: 'AWS PRIVATELINK', msg: 'is not an AWS PRIVATELINK connection' },
   'AWS CONNECTION': { type: 'AWS', msg: 'is not an AWS connection' },
+  'GCP CONNECTION': { type: 'GCP', msg: 'is not a GCP connection' },
 };
 
 function checkReferenceKinds(cat: Catalog, options: ConnOption[]): void {
@@ -49,6 +53,7 @@ function checkReferenceKinds(cat: Catalog, options: ConnOption[]): void {
     const brokers = v.t === 'broker' ? [v] : v.t === 'seq' ? v.items : [];
     for (const b of brokers)
       if (b.t === 'broker' && b.tunnel) check(b.tunnel.id, b.tunnel.kind === 'ssh' ? 'SSH TUNNEL' : 'AWS PRIVATELINK');
+      else if (b.t === 'rule') check(b.tunnel.id, 'AWS PRIVATELINK');
   }
 }
 

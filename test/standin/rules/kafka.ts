@@ -29,10 +29,39 @@ export function kafkaSecurityProtocol(o: Opts): string {
   return sasl ? 'SASL_SSL' : 'SSL';
 }
 
+/** MATCHING rules inside BROKERS (materialize-newest-features.md §3). */
+export function kafkaRules(o: Opts): Extract<Value, { t: 'rule' }>[] {
+  const bs = o.get('BROKERS');
+  return bs?.t === 'seq' ? bs.items.filter((x): x is Extract<Value, { t: 'rule' }> => x.t === 'rule') : [];
+}
+
+function checkAvailabilityZones(cat: Catalog, tunnel: Extract<Value, { t: 'broker' }>['tunnel']): void {
+  if (tunnel?.kind !== 'privatelink' || !tunnel.id) return;
+  const pl = cat.items.get(tunnel.id);
+  const zonesV = pl?.options?.find((x) => x.name === 'AVAILABILITY ZONES')?.value;
+  const zones = zonesV?.t === 'seq' ? zonesV.items.map((z) => (z.t === 'string' || z.t === 'ident' ? z.v : '')) : [];
+  for (const opt of tunnel.options) {
+    if (opt.name !== 'AVAILABILITY ZONE') continue;
+    const az = opt.value.t === 'string' || opt.value.t === 'ident' ? opt.value.v : '';
+    if (pl && pl.connType === 'AWS PRIVATELINK' && !zones.includes(az))
+      throw planError(
+        `AWS PrivateLink availability zone "${az}" does not match any of the availability zones on the AWS PrivateLink connection "${cat.fullNameString(pl)}"`,
+      );
+  }
+}
+
 export function planKafka(o: Opts, cat: Catalog): void {
   const n = KAFKA_BROKER_GROUP.filter((g) => o.has(g)).length;
   if (n === 0) throw planError(invalidConnection('must set one of BROKER, BROKERS, or AWS PRIVATELINK'));
   if (n > 1) throw planError(invalidConnection('can only set one of BROKER, BROKERS, or AWS PRIVATELINK'));
+  const rules = kafkaRules(o);
+  if (rules.length && kafkaBrokers(o).length === 0)
+    throw planError(invalidConnection('BROKERS must contain at least one static broker address'));
+  // newest-features §3.2 step 3: the flag is checked after the broker checks; its description is [unverified] (§10.2).
+  if (rules.length && !cat.features.kafkaBrokerMatchingRules)
+    throw planError('BROKERS MATCHING rules is not available');
+  if (rules.length && o.has('SSH TUNNEL')) throw planError('cannot specify both SSH TUNNEL and AWS PRIVATELINK');
+  for (const r of rules) checkAvailabilityZones(cat, r.tunnel);
   for (const b of kafkaBrokers(o)) {
     if (b.address.t === 'string' && b.address.v.includes(','))
       throw planError(
@@ -41,20 +70,7 @@ export function planKafka(o: Opts, cat: Catalog): void {
         ),
       );
     // Per-broker PrivateLink AZ must be one of the PrivateLink connection's zones.
-    if (b.tunnel?.kind === 'privatelink' && b.tunnel.id) {
-      const pl = cat.items.get(b.tunnel.id);
-      const zonesV = pl?.options?.find((x) => x.name === 'AVAILABILITY ZONES')?.value;
-      const zones =
-        zonesV?.t === 'seq' ? zonesV.items.map((z) => (z.t === 'string' || z.t === 'ident' ? z.v : '')) : [];
-      for (const opt of b.tunnel.options) {
-        if (opt.name !== 'AVAILABILITY ZONE') continue;
-        const az = opt.value.t === 'string' || opt.value.t === 'ident' ? opt.value.v : '';
-        if (pl && pl.connType === 'AWS PRIVATELINK' && !zones.includes(az))
-          throw planError(
-            `AWS PrivateLink availability zone "${az}" does not match any of the availability zones on the AWS PrivateLink connection "${cat.fullNameString(pl)}"`,
-          );
-      }
-    }
+    checkAvailabilityZones(cat, b.tunnel);
   }
   if (o.has('SSH TUNNEL') && o.has('AWS PRIVATELINK'))
     throw planError('cannot specify both SSH TUNNEL and AWS PRIVATELINK');

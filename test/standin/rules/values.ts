@@ -32,7 +32,7 @@ export function resolveReferences(ctx: ResolveCtx, options: ConnOption[]): void 
     else if (v.t === 'broker') {
       visit(v.address);
       if (v.tunnel) v.tunnel.id = resolveRef(ctx, v.tunnel.name).id;
-    }
+    } else if (v.t === 'rule') v.tunnel.id = resolveRef(ctx, v.tunnel.name).id;
   };
   for (const o of options) visit(o.value);
 }
@@ -88,7 +88,8 @@ export function checkValueKind(ctx: ResolveCtx, o: ConnOption): void {
     case 'brokers':
       if (v.t !== 'seq') kindError(o.name, 'cannot use value as array');
       for (const b of v.items)
-        if (b.t !== 'broker' || b.address.t !== 'string') kindError(o.name, 'cannot use value in array');
+        if (b.t !== 'rule' && (b.t !== 'broker' || b.address.t !== 'string'))
+          kindError(o.name, 'cannot use value in array');
       return;
   }
 }

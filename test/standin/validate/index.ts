@@ -5,6 +5,7 @@ import { validationError } from '../errors';
 import { Opts } from '../rules/opts';
 import { validateAws } from './aws';
 import { isInvalidHost, type ValidateCtx } from './context';
+import { validateGcp, validateGlue } from './gcp';
 import { validateHttp, validateTcp } from './http';
 import { validateKafka } from './kafka';
 import { validateMysql } from './mysql';
@@ -29,6 +30,8 @@ const VALIDATORS: Record<ConnectionType, (ctx: ValidateCtx, item: Item) => Promi
   'SQL SERVER': validateTcp,
   'SSH TUNNEL': validateSsh,
   'ICEBERG CATALOG': validateHttp,
+  GCP: validateGcp,
+  'AWS GLUE SCHEMA REGISTRY': validateGlue,
 };
 
 export async function validateConnection(ctx: ValidateCtx, item: Item): Promise<void> {

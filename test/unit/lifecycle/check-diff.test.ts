@@ -215,6 +215,8 @@ describe('every option of every kind may be unknown during preview', () => {
     'sql-server': { host: 'h', user: 'u', database: 'd', password: { name: 'p' } },
     'ssh-tunnel': { host: 'h', user: 'u' },
     'iceberg-catalog': { catalogType: 'rest', url: 'https://cat', credential: 'c' },
+    gcp: { serviceAccountKey: { name: 'sa' } },
+    'aws-glue-schema-registry': { awsConnection: { name: 'a' }, registry: 'r' },
   };
   const cases = Object.values(connectionSpecs).flatMap((spec) =>
     spec.options.map((o) => [spec.kind, o.arg, o.keyword] as const),

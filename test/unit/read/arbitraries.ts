@@ -1,7 +1,7 @@
 // fast-check arbitraries built generically from the connection specs: valid plain-data arguments of any
 // kind, with hostile text and names. A new spec gets arbitraries with no change here.
 import fc from 'fast-check';
-import type { Broker, ObjectRef } from '../../../provider/args';
+import { isBrokerRule, type Broker, type ObjectRef } from '../../../provider/args';
 import { resolveRef } from '../../../provider/sql/refs';
 import type { ResolvedLocation } from '../../../provider/sql/quote';
 import { identifierProblem } from '../../../provider/validate';
@@ -99,7 +99,17 @@ export const ref: fc.Arbitrary<ObjectRef> = fc.record(
 
 const port = fc.integer({ min: 1, max: 65535 });
 
+const brokerPrivatelink = fc.record(
+  { connection: ref, port, availabilityZone: hostileText },
+  { requiredKeys: ['connection'] },
+);
+
 const broker: fc.Arbitrary<Broker> = fc.oneof(
+  fc.record({
+    // Materialize's parser refuses a `*` anywhere but first and last.
+    matching: hostileText.filter((p) => !p.slice(1, -1).includes('*')),
+    awsPrivatelink: brokerPrivatelink,
+  }),
   hostileText,
   fc.record({ address: hostileText, sshTunnel: ref }),
   fc.record({
@@ -163,6 +173,11 @@ export function expectedValue(opt: OptionSpec, value: unknown, own: ResolvedLoca
     case 'brokers':
       return (value as Broker[]).map((b) => {
         if (typeof b === 'string') return b;
+        if (isBrokerRule(b))
+          return {
+            matching: b.matching,
+            awsPrivatelink: { ...b.awsPrivatelink, connection: r(b.awsPrivatelink.connection) },
+          };
         const out: Record<string, unknown> = { address: b.address };
         if (b.sshTunnel) out.sshTunnel = r(b.sshTunnel);
         if (b.awsPrivatelink) out.awsPrivatelink = { ...b.awsPrivatelink, connection: r(b.awsPrivatelink.connection) };

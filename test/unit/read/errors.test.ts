@@ -40,13 +40,29 @@ describe('unknown options', () => {
     expect(conn('KAFKA', `BROKERS ('a' USING GCP TUNNEL p)`)).toThrow(
       /expected SSH TUNNEL or AWS PRIVATELINK after USING/,
     );
-    expect(conn('KAFKA', `BROKERS (MATCHING '*.az1.*' USING AWS PRIVATELINK p)`)).toThrow(
-      /BROKERS takes a quoted broker address, found "MATCHING"/,
+    expect(conn('KAFKA', `BROKERS ('a', MATCHING '*.az1.*' USING SSH TUNNEL t)`)).toThrow(
+      /expected AWS PRIVATELINK after MATCHING '\*\.az1\.\*' USING, found "SSH"/,
+    );
+    expect(conn('KAFKA', `BROKERS ('a', MATCHING p USING AWS PRIVATELINK p)`)).toThrow(
+      /MATCHING in BROKERS takes a quoted pattern, found "P"/,
+    );
+    expect(conn('KAFKA', `BROKER MATCHING '*' USING AWS PRIVATELINK p`)).toThrow(
+      /BROKER takes a quoted broker address, found "MATCHING"/,
+    );
+    expect(conn('KAFKA', `BROKERS ('a', MATCHING '*' USING AWS PRIVATELINK p (PORT = 1, SCOPE = 'x'))`)).toThrow(
+      /unknown option SCOPE in USING AWS PRIVATELINK/,
     );
   });
 
   test('an unknown connection type', () => {
-    expect(conn('GCP', `CREDENTIALS = SECRET s`)).toThrow(/unknown connection type "GCP"; expected one of AWS, /);
+    expect(conn('BOGUS', `CREDENTIALS = SECRET s`)).toThrow(/unknown connection type "BOGUS"; expected one of AWS, /);
+  });
+
+  test('an option of another type, among the new ones', () => {
+    expect(conn('GCP', `REGISTRY = 'r'`)).toThrow(
+      /unknown option REGISTRY for GCP connections \(known: SERVICE ACCOUNT KEY\); it belongs to AWS GLUE SCHEMA REGISTRY connections/,
+    );
+    expect(conn('ICEBERG CATALOG', `BOOTSTRAP BROKER = 'x'`)).toThrow(/unknown option BOOTSTRAP BROKER/);
   });
 });
 

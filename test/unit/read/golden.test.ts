@@ -453,6 +453,107 @@ function qualifiedOptions(options: Record<string, unknown>): Record<string, unkn
   );
 }
 
+describe('SHOW CREATE of the newest types and options (materialize-newest-features.md §2.4, §3.4, §4.5, §7)', () => {
+  test('glue_schema_registry.slt: the verbatim two-line form', () => {
+    expect(
+      parseShowCreateConnection(
+        `CREATE CONNECTION materialize.public.glue_conn\nTO AWS GLUE SCHEMA REGISTRY (AWS CONNECTION = materialize.public.aws_conn, REGISTRY = 'my-registry');`,
+      ),
+    ).toStrictEqual<ParsedConnection>({
+      kind: 'aws-glue-schema-registry',
+      location: at('glue_conn'),
+      options: {
+        awsConnection: { databaseName: 'materialize', schemaName: 'public', name: 'aws_conn' },
+        registry: 'my-registry',
+      },
+    });
+  });
+
+  test('GCP (the form §1.3 infers), one line and pretty-printed', () => {
+    const expected: ParsedConnection = {
+      kind: 'gcp',
+      location: at('gcpconn'),
+      options: { serviceAccountKey: { databaseName: 'materialize', schemaName: 'public', name: 'gcpsa' } },
+    };
+    expect(
+      parseShowCreateConnection(
+        `CREATE CONNECTION materialize.public.gcpconn\nTO GCP (SERVICE ACCOUNT KEY = SECRET materialize.public.gcpsa);`,
+      ),
+    ).toStrictEqual(expected);
+    expect(
+      parseShowCreateConnection(
+        `CREATE CONNECTION materialize.public.gcpconn TO GCP (SERVICE ACCOUNT KEY = SECRET materialize.public.gcpsa);`,
+      ),
+    ).toStrictEqual(expected);
+  });
+
+  test('storage-provider.td sp_default: both recorded option orders read the same (options sorted by name, §7.2)', () => {
+    const expected = {
+      catalogType: 'rest',
+      credential: { databaseName: 'materialize', schemaName: 'public', name: 'sp_cred' },
+      url: 'https://example.invalid/api/catalog',
+      warehouse: 'wh',
+    };
+    const a = parseShowCreateConnection(
+      `CREATE CONNECTION materialize.public.sp_default TO ICEBERG CATALOG (CATALOG TYPE = 'rest', CREDENTIAL = SECRET materialize.public.sp_cred, URL = 'https://example.invalid/api/catalog', WAREHOUSE = 'wh');`,
+    );
+    const b = parseShowCreateConnection(
+      `CREATE CONNECTION materialize.public.sp_default
+TO ICEBERG CATALOG
+    (
+        CREDENTIAL = SECRET materialize.public.sp_cred,
+        CATALOG TYPE = 'REST',
+        URL = 'https://example.invalid/api/catalog',
+        WAREHOUSE = 'wh'
+    );`,
+    );
+    expect(a.options).toStrictEqual(expected);
+    expect(b.options).toStrictEqual({ ...expected, catalogType: 'REST' });
+  });
+
+  test('every new Iceberg option, in name order', () => {
+    expect(
+      parseShowCreateConnection(
+        `CREATE CONNECTION materialize.public.i TO ICEBERG CATALOG (ACCESS DELEGATION = 'vended-credentials', CATALOG TYPE = 'rest', GCP CONNECTION = materialize.public.gcpconn, STORAGE PROVIDER = 'gcs', URL = 'https://biglake.googleapis.com/iceberg/v1/restcatalog', WAREHOUSE = 'gs://w');`,
+      ).options,
+    ).toStrictEqual({
+      accessDelegation: 'vended-credentials',
+      catalogType: 'rest',
+      gcpConnection: { databaseName: 'materialize', schemaName: 'public', name: 'gcpconn' },
+      storageProvider: 'gcs',
+      url: 'https://biglake.googleapis.com/iceberg/v1/restcatalog',
+      warehouse: 'gs://w',
+    });
+    expect(
+      parseShowCreateConnection(
+        `CREATE CONNECTION materialize.public.o TO ICEBERG CATALOG (CATALOG TYPE = 'REST', CREDENTIAL = 'root:root', OAUTH2 SERVER URL = 'https://example.invalid/oidc/v1/token', SCOPE = 'all-apis', URL = 'https://example.invalid/api/catalog', WAREHOUSE = 'wh');`,
+      ).options,
+    ).toStrictEqual({
+      catalogType: 'REST',
+      credential: 'root:root',
+      oauth2ServerUrl: 'https://example.invalid/oidc/v1/token',
+      scope: 'all-apis',
+      url: 'https://example.invalid/api/catalog',
+      warehouse: 'wh',
+    });
+  });
+
+  test('Kafka MATCHING rules (the shape §3.4 infers), sub-options with and without =', () => {
+    const pl = { databaseName: 'materialize', schemaName: 'public', name: 'pl' };
+    const expected = [
+      { address: 'boot:9092', awsPrivatelink: { connection: pl } },
+      { matching: '*.use1-az1.*', awsPrivatelink: { connection: pl, availabilityZone: 'use1-az1' } },
+      { matching: '*', awsPrivatelink: { connection: pl, port: 9092 } },
+    ];
+    for (const eq of [' = ', ' '])
+      expect(
+        parseShowCreateConnection(
+          `CREATE CONNECTION materialize.public.k TO KAFKA (BROKERS = ('boot:9092' USING AWS PRIVATELINK materialize.public.pl, MATCHING '*.use1-az1.*' USING AWS PRIVATELINK materialize.public.pl (AVAILABILITY ZONE${eq}'use1-az1'), MATCHING '*' USING AWS PRIVATELINK materialize.public.pl (PORT${eq}9092)), SECURITY PROTOCOL = plaintext);`,
+        ).options,
+      ).toStrictEqual({ brokers: expected, securityProtocol: 'plaintext' });
+  });
+});
+
 describe('create-connection.md examples', () => {
   test.each(docExamples.map((e) => [e.title, e] as const))('%s: Materialize parses it', (_t, e) => {
     expect(parseMaterialize(e.sql).error).toBeNull();
