@@ -18,7 +18,8 @@ const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
 
 export function kafkaBrokers(args: Readonly<Record<string, unknown>>): string[] {
   const brokers = (args.brokers as Broker[] | undefined) ?? [];
-  return brokers.map((b) => (typeof b === 'string' ? b : b.address));
+  // MATCHING rules route brokers the cluster advertises; only static brokers are places to bootstrap from.
+  return brokers.flatMap((b) => (typeof b === 'string' ? [b] : 'address' in b ? [b.address] : []));
 }
 
 /**
