@@ -1,0 +1,38 @@
+// One SSH tunnel and one Kafka connection whose options come from stack config, so that the acceptance suite
+// can drive the engine's forced replacements, adoption, secrets in text options and partial updates
+// (pulumi-engine-findings.md section A) through the real Pulumi CLI.
+//
+// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole,
+// kafkaUser (secret: given as a Pulumi secret to a text option).
+import * as pulumi from '@pulumi/pulumi';
+import * as mz from 'pulumi-materialize-connections';
+
+const config = new pulumi.Config();
+
+const tunnel = new mz.SshTunnelConnection(
+  'tunnel',
+  {
+    name: config.get('tunnelName') ?? 't',
+    host: 'bastion.example.com',
+    user: 'materialize',
+    comment: config.get('comment'),
+    ownerRole: config.get('ownerRole'),
+    adoptExisting: config.getBoolean('adopt') ?? false,
+  },
+  { deleteBeforeReplace: config.getBoolean('deleteBeforeReplace') },
+);
+
+const kafkaUser = config.getSecret('kafkaUser');
+const kafka = kafkaUser
+  ? new mz.KafkaConnection('kafka', {
+      name: 'k',
+      brokers: ['broker.example.com:9092'],
+      saslMechanisms: 'PLAIN',
+      saslUsername: kafkaUser,
+      saslPassword: new mz.Secret('kafka-password', { name: 'kafka_password', value: 'not-a-secret-here' }),
+      validate: false,
+    })
+  : undefined;
+
+export const tunnelId = tunnel.connectionId;
+export const kafkaSql = kafka?.plannedSql;
