@@ -39,6 +39,8 @@ export interface ObjectCommonArgs extends ObjectLocation {
   comment?: string;
   /** ALTER ... OWNER TO this role. */
   ownerRole?: string;
+  /** The roles that hold USAGE besides the owner (GRANT/REVOKE USAGE); unset leaves privileges unmanaged. */
+  usage?: string[];
 }
 
 export interface ConnectionCommonArgs extends ObjectCommonArgs {
@@ -131,7 +133,7 @@ export interface SecretArgs extends ObjectCommonArgs {
 }
 
 /** Arguments every connection and secret takes besides its options. */
-export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'validate'] as const;
+export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'usage', 'validate'] as const;
 
 /**
  * Arguments the resource lifecycle consumes (which Materialize, how to delete, adoption); no SQL option.
