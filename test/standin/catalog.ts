@@ -2,6 +2,7 @@
 // dependency graph (§8.2). The SQL engine's mz_catalog tables are projections of this (see store.ts).
 import type { ConnOption, ConnectionType, Name, Value } from './ast';
 import { planError } from './errors';
+import type { AclEntry } from './privileges';
 
 export interface Database {
   id: string;
@@ -23,6 +24,8 @@ export interface Role {
   inherit: boolean;
   canLogin: boolean;
   superuser: boolean;
+  /** Set by CREATE ROLE ... PASSWORD; such a role may log in with it (self-managed password auth). */
+  password?: string;
 }
 export interface SshKeyPair {
   publicKey: string; // OpenSSH: ssh-ed25519 <b64> materialize
@@ -39,6 +42,8 @@ export interface Item {
   connType?: ConnectionType;
   options?: ConnOption[]; // in the user's order, references resolved (Value.id set)
   sshKeys?: [SshKeyPair, SshKeyPair];
+  /** mz_aclitem[]; unset until first needed, meaning the owner's own USAGE (privileges.ts). */
+  acl?: AclEntry[];
 }
 
 export const SYSTEM_SCHEMAS = [

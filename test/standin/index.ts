@@ -65,7 +65,11 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   const log = new StatementLog();
   const holder: { server?: PgServer } = {};
   const faults = new Faults(() => holder.server?.dropConnections());
-  const pg = new PgServer({ store, executor, log, faults, user: USER, password });
+  const rolePassword = (user: string) => {
+    const role = cat.roleByName(user);
+    return role?.canLogin && role.password !== undefined ? role.password : undefined;
+  };
+  const pg = new PgServer({ store, executor, log, faults, user: USER, password, rolePassword });
   holder.server = pg;
   const port = await pg.listen(opts.port ?? 6875);
 

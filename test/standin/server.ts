@@ -59,6 +59,8 @@ export interface ServerDeps {
   faults: Faults;
   user: string;
   password: string;
+  /** Password of another role that may log in (CREATE ROLE ... LOGIN PASSWORD '...'), if any. */
+  rolePassword?(user: string): string | undefined;
 }
 
 export class PgServer {
@@ -94,6 +96,8 @@ export class PgServer {
 
   private scramFor(user: string): Promise<ScramSha256Data> {
     if (user === this.deps.user) return (this.scram ??= createScramSha256Data(this.deps.password));
+    const rolePassword = this.deps.rolePassword?.(user);
+    if (rolePassword !== undefined) return createScramSha256Data(rolePassword);
     // Unknown users fail SCRAM like a wrong password (random verifier).
     if (!this.wrongScram.has(user)) this.wrongScram.set(user, createScramSha256Data(Math.random().toString(36)));
     return this.wrongScram.get(user)!;
