@@ -205,6 +205,10 @@ describe('drift', () => {
     expect(
       (await pgProvider.diff('u1', olds, (await pgProvider.check(olds, { ...pg, usage: ['a'] })).inputs!)).changes,
     ).toBe(false);
+    // Leaving usage unmanaged: no SQL, but a change, so the state stops recording (and refresh reading) it.
+    const released = (await pgProvider.check(olds, pg)).inputs!;
+    expect(released.plannedSql).toEqual([]);
+    expect((await pgProvider.diff('u1', olds, released)).changes).toBe(true);
     const unmanaged = { ...(await pgProvider.check({}, pg)).inputs!, connectionId: 'u1' };
     expect((await pgProvider.diff('u1', unmanaged, (await pgProvider.check(unmanaged, pg)).inputs!)).changes).toBe(
       false,
