@@ -12,17 +12,30 @@ export interface FleetOptions {
   groups: number;
   schema: string;
   version: 1 | 2;
+  /** Manage USAGE: every object grants it to `bench_team`; version 2 adds `bench_readers` on every connection. */
+  usage?: boolean;
 }
+
+export const USAGE_ROLES = ['bench_team', 'bench_readers'];
 
 export function fleet(o: FleetOptions): () => Record<string, unknown> {
   return () => {
     const v2 = o.version === 2;
-    const at = { schemaName: o.schema, validate: false } as const;
+    const usage = o.usage ? (v2 ? USAGE_ROLES : USAGE_ROLES.slice(0, 1)) : undefined;
+    const secretUsage = o.usage ? USAGE_ROLES.slice(0, 1) : undefined;
+    const at = { schemaName: o.schema, validate: false, usage } as const;
     const names: pulumi.Output<string>[] = [];
     for (let g = 0; g < o.groups; g++) {
       const n = (s: string) => `${s}-${g}`;
-      const pw = new mz.Secret(n('pw'), { name: n('pw'), schemaName: o.schema, value: pulumi.secret(`pw-${g}`) });
-      const key = new mz.Secret(n('key'), { name: n('key'), schemaName: o.schema, value: pulumi.secret(`key-${g}`) });
+      const secret = (name: string) =>
+        new mz.Secret(n(name), {
+          name: n(name),
+          schemaName: o.schema,
+          value: pulumi.secret(`${name}-${g}`),
+          usage: secretUsage,
+        });
+      const pw = secret('pw');
+      const key = secret('key');
       const ssh = ['a', 'b'].map(
         (x) =>
           new mz.SshTunnelConnection(n(`ssh-${x}`), {

@@ -7,7 +7,7 @@ import type { StatementLogEntry } from '../test/standin';
 import { POOL_SIZE } from '../provider/lifecycle/pool';
 import { capture, type Registration } from './capture';
 import { BenchEngine, type CommandResult } from './engine';
-import { fleet } from './fleet';
+import { fleet, USAGE_ROLES } from './fleet';
 import { startLatencyProxy } from './latency-proxy';
 import { startStandinProcess, type StandinProcess as Standin } from './standin-process';
 import { tfSequence, type Kind, type Operation } from './terraform';
@@ -17,8 +17,8 @@ const PROJECT = 'bench';
 const STACK = 'dev';
 const SCHEMA = 'bench';
 
-/** The physical minimum of round trips per resource (the issue's figures). */
-const MINIMUM: Record<Operation, number> = { create: 2, preview: 0, refresh: 1, update: 2, delete: 1 };
+/** The physical minimum of round trips per resource (the issue's figures); `--usage` adds one GRANT to create and update. */
+const BASE_MINIMUM: Record<Operation, number> = { create: 2, preview: 0, refresh: 1, update: 2, delete: 1 };
 const LABEL: Record<Operation, string> = {
   create: 'create (up)',
   preview: 'no-change preview',
@@ -44,6 +44,15 @@ const LATENCY = Number(arg('latency') ?? 20);
 const PARALLEL = arg('parallel') === undefined ? Infinity : Number(arg('parallel'));
 const CEILING_N = 240;
 const WITH_LATENCY = !process.argv.includes('--no-latency');
+const USAGE = process.argv.includes('--usage');
+const minimum = (op: Operation) => BASE_MINIMUM[op] + (USAGE && (op === 'create' || op === 'update') ? 1 : 0);
+/**
+ * The Terraform provider grants with one `materialize_connection_grant` / `materialize_secret_grant` resource per
+ * (object, role). Its create sends GRANT, a role lookup, an object lookup and the read: 4 statements
+ * (terraform-provider-materialize, pkg/resources/resource_grant_connection_test.go). Added to create (one grant
+ * each) and update (the one new grant per connection); its refresh/delete statements are not added.
+ */
+const TF_GRANT_CREATE = 4;
 
 interface Measured {
   op: Operation;
@@ -150,7 +159,9 @@ async function measure(
     providerCpuMs: r.providerCpuMs,
     benchCpuMs: r.benchCpuMs,
     standinCpuMs,
-    tf: regs.reduce((n, reg) => n + tfSequence(kindOf(reg), op).statements.length, 0),
+    tf:
+      regs.reduce((n, reg) => n + tfSequence(kindOf(reg), op).statements.length, 0) +
+      (USAGE && (op === 'create' || op === 'update') ? resources * TF_GRANT_CREATE : 0),
   };
 }
 
@@ -212,11 +223,11 @@ function table(title: string, rows: Measured[]): string {
   ];
   for (const m of rows) {
     const per = m.resources ? m.roundTrips / m.resources : 0;
-    const min = MINIMUM[m.op] * m.resources;
+    const min = minimum(m.op) * m.resources;
     const flag = m.roundTrips > min ? ' ⚠' : '';
     lines.push(
       `| ${LABEL[m.op]} | ${m.resources} | ${fmt(m.wallMs)} | ${m.roundTrips} (${verbs(m)})${flag} | ${fmt(per, 2)} | ` +
-        `${min} (${MINIMUM[m.op]}/res) | ${m.tf} (${fmt(m.resources ? m.tf / m.resources : 0, 2)}/res) | ` +
+        `${min} (${minimum(m.op)}/res) | ${m.tf} (${fmt(m.resources ? m.tf / m.resources : 0, 2)}/res) | ` +
         `${m.connectionsOpened} | ${m.peakInFlight} |`,
     );
   }
@@ -271,8 +282,9 @@ async function main() {
   try {
     await setup.connect();
     await setup.query(`CREATE SCHEMA "${SCHEMA}"`);
-    const v1 = await capture(fleet({ groups: GROUPS, schema: SCHEMA, version: 1 }), PROJECT, STACK);
-    const v2 = await capture(fleet({ groups: GROUPS, schema: SCHEMA, version: 2 }), PROJECT, STACK);
+    if (USAGE) for (const role of USAGE_ROLES) await setup.query(`CREATE ROLE "${role}"`);
+    const v1 = await capture(fleet({ groups: GROUPS, schema: SCHEMA, version: 1, usage: USAGE }), PROJECT, STACK);
+    const v2 = await capture(fleet({ groups: GROUPS, schema: SCHEMA, version: 2, usage: USAGE }), PROJECT, STACK);
     const connections = v1.filter((r) => kindOf(r) !== 'secret').length;
     const kinds = Object.entries(
       v1.reduce<Record<string, number>>((m, r) => ({ ...m, [kindOf(r)]: (m[kindOf(r)] ?? 0) + 1 }), {}),
@@ -285,7 +297,10 @@ async function main() {
       '',
       `${v1.length} resources: ${connections} connections + ${v1.length - connections} secrets (${kinds}); ` +
         `engine parallelism ${fmt(PARALLEL)} (Pulumi's default: unbounded), provider pool ${POOL_SIZE} per endpoint, ` +
-        `one provider process per command. Round trips = statements with application_name ${APPLICATION_NAME} in the stand-in's log.`,
+        `one provider process per command. Round trips = statements with application_name ${APPLICATION_NAME} in the stand-in's log.` +
+        (USAGE
+          ? ` --usage: every object grants USAGE to ${USAGE_ROLES[0]}; the update also grants ${USAGE_ROLES[1]} on every connection.`
+          : ''),
       '',
     ];
     const print = (s: string) => {

@@ -53,6 +53,8 @@ export interface ObjectCommonArgs extends ObjectLocation {
   comment?: string;
   /** ALTER ... OWNER TO this role. */
   ownerRole?: string;
+  /** The roles that hold USAGE besides the owner (GRANT/REVOKE USAGE); unset leaves privileges unmanaged. */
+  usage?: string[];
 }
 
 export interface ConnectionCommonArgs extends ObjectCommonArgs {
@@ -160,7 +162,7 @@ export interface SecretArgs extends ObjectCommonArgs {
 }
 
 /** Arguments every connection and secret takes besides its options. */
-export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'validate'] as const;
+export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'usage', 'validate'] as const;
 
 /**
  * Arguments the resource lifecycle consumes (which Materialize, how to delete, adoption, diagnostics of a

@@ -4,6 +4,7 @@ export { alterConnectionSql } from './alter';
 export { validateConnection, validateSecret } from './validate';
 export { createSecretSql, alterSecretSql } from './secret';
 export { dropSql, commentSql, ownerSql, renameSql, postCreateSql, type AlterPlan, type ObjectType } from './objects';
+export { grantSql, revokeSql, usageChangeSql } from './privileges';
 export { qualifiedName, quoteIdent, quoteLiteral, resolveLocation, type ObjectLocation } from './sql/quote';
 export { secretValueExpression } from './sql/secret-value';
 export { connectionSpecs, connectionKinds, specFor } from './specs';

@@ -4,6 +4,7 @@
 // strings. Preview placeholders are left where they are.
 import { isBrokerRule, type Broker, type BrokerPrivatelink, type ObjectRef, type PrivatelinkRef } from './args';
 import type { Args, ConnectionSpec, OptionSpec } from './specs';
+import { normalizeUsage } from './privileges';
 import { isObjectRef, resolveRef } from './sql/refs';
 import { resolveLocation, type ObjectLocation, type ResolvedLocation } from './sql/quote';
 import { containsUnknown } from './unknown';
@@ -58,9 +59,10 @@ function dropNullish(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }
 
-/** Canonical arguments of any object: no null or undefined values, and the location defaults applied. */
+/** Canonical arguments of any object: no null or undefined values, the location defaults applied, usage sorted. */
 export function normalizeObjectArgs(args: Args): Record<string, unknown> {
   const out = dropNullish({ ...args });
+  if ('usage' in out) out.usage = normalizeUsage(out.usage);
   if (containsUnknown([args.schemaName, args.databaseName])) return out;
   const r = resolveLocation(out as unknown as ObjectLocation);
   return { ...out, schemaName: r.schemaName, databaseName: r.databaseName };

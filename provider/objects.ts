@@ -1,6 +1,7 @@
 // Statements that apply to any catalog object this package manages (connections and secrets):
 // DROP, RENAME, OWNER TO, COMMENT ON, and the location changes that can only be a replacement.
 import type { ObjectCommonArgs } from './args';
+import { usageChangeSql } from './privileges';
 import { quoteIdent, quoteLiteral, qualifiedName, resolveLocation, type ObjectLocation } from './sql/quote';
 
 export type ObjectType = 'connection' | 'secret';
@@ -51,18 +52,22 @@ export function locationReplaces(olds: ObjectLocation, news: ObjectLocation): st
   return replaces;
 }
 
-/** The statements run after CREATE: OWNER TO and COMMENT ON, when asked for. */
+/**
+ * The statements run after CREATE: GRANT USAGE, OWNER TO and COMMENT ON, when asked for. The GRANT comes
+ * before OWNER TO, while the creator still owns the object and so may grant on it.
+ */
 export function postCreateSql(objectType: ObjectType, args: ObjectCommonArgs): string[] {
-  const statements: string[] = [];
+  const statements: string[] = [...usageChangeSql(objectType, args, [], args.usage)];
   if (isGiven(args.ownerRole)) statements.push(ownerSql(objectType, args, args.ownerRole));
   if (isGiven(args.comment)) statements.push(commentSql(objectType, args, args.comment));
   return statements;
 }
 
-/** RENAME, then OWNER TO and COMMENT ON under the new name, for what changed between olds and news. */
+/** RENAME, then GRANT/REVOKE USAGE, OWNER TO and COMMENT ON under the new name, for what changed between olds and news. */
 export function objectChangeSql(objectType: ObjectType, olds: ObjectCommonArgs, news: ObjectCommonArgs): string[] {
   const statements: string[] = [];
   if (olds.name !== news.name) statements.push(renameSql(objectType, olds, news.name));
+  statements.push(...usageChangeSql(objectType, news, olds.usage, news.usage));
   if (isGiven(news.ownerRole) && news.ownerRole !== olds.ownerRole)
     statements.push(ownerSql(objectType, news, news.ownerRole));
   if ((news.comment ?? null) !== (olds.comment ?? null)) statements.push(commentSql(objectType, news, news.comment));

@@ -12,6 +12,7 @@ import {
   type OptionSpec,
 } from './specs';
 import { isSet } from './specs/common';
+import { usageFailures } from './privileges';
 import { isObjectRef } from './sql/refs';
 import { MAX_SECRET_BYTES } from './sql/secret-value';
 import { containsUnknown } from './unknown';
@@ -194,6 +195,7 @@ function locationFailures(args: Args): Failure[] {
     const problem = textProblem(args.comment);
     if (problem) failures.push({ property: 'comment', reason: `comment: ${problem}` });
   }
+  failures.push(...usageFailures(args.usage, identifierProblem));
   return failures;
 }
 
@@ -269,6 +271,7 @@ export function validateSecret(args: Partial<SecretArgs> & Args): Failure[] {
     'databaseName',
     'comment',
     'ownerRole',
+    'usage',
     'value',
     ...LIFECYCLE_ARGS.filter((a) => !TRIGGER_ARGS.includes(a)),
   ]);
@@ -276,7 +279,7 @@ export function validateSecret(args: Partial<SecretArgs> & Args): Failure[] {
     if (!known.has(k) && !k.startsWith('__') && isSet(args, k))
       failures.push({
         property: k,
-        reason: `unknown property "${k}" for secrets (known: name, schemaName, databaseName, value, comment, ownerRole)`,
+        reason: `unknown property "${k}" for secrets (known: name, schemaName, databaseName, value, comment, ownerRole, usage)`,
       });
   const value = args.value;
   if (!isSet(args, 'value'))

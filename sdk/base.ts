@@ -22,6 +22,12 @@ export interface ObjectArgs {
   /** Make this role the owner (ALTER ... OWNER TO). When unset, ownership is not managed. */
   ownerRole?: pulumi.Input<string>;
   /**
+   * The roles that must hold USAGE on the object (`GRANT USAGE ... TO`), e.g. the team that creates
+   * sources with a connection; `PUBLIC` for every role. Only differences are sent on update, and a GRANT or
+   * REVOKE made by hand shows as drift. Unset: privileges are not managed. `[]`: nobody but the owner.
+   */
+  usage?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Which Materialize to talk to, for programs that manage several environments or regions. Unset
    * settings fall back to the `materialize:*` stack config, then `MZ_*` environment variables. Stored as
    * a secret. Changing host, port or database replaces the object (it lives elsewhere).
@@ -50,6 +56,8 @@ export abstract class MaterializeObject extends pulumi.dynamic.Resource {
   declare readonly owner: pulumi.Output<string>;
   /** Its comment, if any. */
   declare readonly comment: pulumi.Output<string | undefined>;
+  /** The roles holding USAGE besides the owner, when `usage` is managed (sorted). */
+  declare readonly usage: pulumi.Output<string[] | undefined>;
   /** The SQL the last `pulumi up` planned for this object (secret values masked); `pulumi preview` shows the next. */
   declare readonly plannedSql: pulumi.Output<string[]>;
   /** The Materialize (`host:port`) the object lives in; later operations refuse to run against another. */
@@ -63,6 +71,7 @@ const COMMON_OUTPUTS = [
   'schemaName',
   'databaseName',
   'comment',
+  'usage',
   'qualifiedName',
   'owner',
   'plannedSql',

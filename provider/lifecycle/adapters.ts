@@ -8,6 +8,7 @@ import { parseShowCreateConnection } from '../read/show-create';
 import { createConnectionSql } from '../render';
 import { alterSecretSql, createSecretSql } from '../secret';
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
+import { usageFromCatalog, isManaged } from '../privileges';
 import { qualifiedName } from '../sql/quote';
 import { validateConnection, validateSecret } from '../validate';
 import { humanizeCreateSql, readConnectionRow, readSecretRow, type CatalogRow, type Lookup } from './catalog';
@@ -47,6 +48,8 @@ function commonFromRow(row: CatalogRow, previous: Args): Record<string, unknown>
     ...(row.comment !== null ? { comment: row.comment } : {}),
     // Ownership is only managed when asked for; otherwise the owner is an output, not drift.
     ...(previous.ownerRole !== undefined && previous.ownerRole !== null ? { ownerRole: row.owner } : {}),
+    // Likewise privileges: when managed, the grantees read in the same query, so a hand-made GRANT or REVOKE is drift.
+    ...(isManaged(previous.usage) ? { usage: usageFromCatalog(row.usage, row.owner, previous.usage) } : {}),
   };
 }
 
@@ -97,7 +100,7 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
 export const secretAdapter: ObjectAdapter = {
   objectType: 'secret',
   label: 'secret',
-  argKeys: ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'value'],
+  argKeys: ['name', 'schemaName', 'databaseName', 'comment', 'ownerRole', 'usage', 'value'],
   forcesReplacement: (arg) => arg === 'schemaName' || arg === 'databaseName',
   validate: (news) => validateSecret(news),
   normalize: (args) => normalizeObjectArgs(args),

@@ -11,6 +11,8 @@ export interface CatalogRow {
   databaseName: string;
   owner: string;
   comment: string | null;
+  /** The roles holding USAGE (the owner included; PUBLIC as `PUBLIC`); system roles left out. */
+  usage: string[];
   /** mz_connections.type; absent for secrets. */
   type?: string;
   createSql?: string;
@@ -19,7 +21,12 @@ export interface CatalogRow {
 
 export type Lookup = { id: string } | { location: ResolvedLocation };
 
-const IDENTITY = `o.id, o.name, s.name AS schema_name, d.name AS database_name, r.name AS owner, cm.comment`;
+// The grantees of USAGE, in the same SELECT (a scalar subquery over mz_aclexplode, §6.2): user roles (ids u…)
+// and PUBLIC (id p, not in mz_roles); Materialize's own roles are not managed here.
+const USAGE = `(SELECT array_agg(CASE WHEN a.grantee = 'p' THEN 'PUBLIC' ELSE g.name END)
+  FROM mz_internal.mz_aclexplode(o.privileges) a LEFT JOIN mz_catalog.mz_roles g ON g.id = a.grantee
+  WHERE a.privilege_type = 'USAGE' AND (a.grantee = 'p' OR a.grantee LIKE 'u%')) AS usage`;
+const IDENTITY = `o.id, o.name, s.name AS schema_name, d.name AS database_name, r.name AS owner, cm.comment, ${USAGE}`;
 const IDENTITY_JOINS = `JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
 JOIN mz_catalog.mz_databases d ON d.id = s.database_id
 JOIN mz_catalog.mz_roles r ON r.id = o.owner_id
@@ -73,6 +80,7 @@ function identity(row: Row): Omit<CatalogRow, 'details'> {
     databaseName: String(row.database_name),
     owner: String(row.owner),
     comment: (row.comment as string | null) ?? null,
+    usage: ((row.usage as string[] | null) ?? []).map(String),
   };
 }
 

@@ -1,5 +1,6 @@
 // Errors a Pulumi user reads: Materialize's message with its DETAIL, HINT and SQLSTATE, what the
 // provider was doing, and never a secret value.
+import { privilegeHint } from '../privileges';
 
 export class MaterializeError extends Error {
   constructor(
@@ -35,12 +36,14 @@ export function materializeError(err: unknown, doing: string, secrets: readonly 
   const e = (err ?? {}) as PgErrorLike;
   const parts = [`${doing}: ${e.message ?? String(err)}`];
   if (e.detail) parts.push(`DETAIL: ${e.detail}`);
-  if (e.hint) parts.push(`HINT: ${e.hint}`);
+  // Materialize's hint first; for privilege errors, what to do about it in this package's terms.
+  const hint = [e.hint, e.message && privilegeHint(e.message, e.code)].filter(Boolean).join('; ') || undefined;
+  if (hint) parts.push(`HINT: ${hint}`);
   if (e.code) parts.push(`(SQLSTATE ${e.code})`);
   return new MaterializeError(
     scrub(parts.join('\n'), secrets),
     e.code,
     e.detail && scrub(e.detail, secrets),
-    e.hint && scrub(e.hint, secrets),
+    hint && scrub(hint, secrets),
   );
 }

@@ -267,7 +267,10 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       }
       const lifecycleChanged =
         canonicalJson(lifecycleArgs(olds)) !== canonicalJson(lifecycleArgs(news)) || olds.validate !== news.validate;
-      changes = changes || replaces.length > 0 || lifecycleChanged;
+      // Leaving ownership or privileges unmanaged sends no SQL, but the state must stop recording them.
+      const given = (v: unknown) => v !== undefined && v !== null;
+      const released = ['ownerRole', 'usage'].some((k) => given(olds[k]) && !given(news[k]));
+      changes = changes || replaces.length > 0 || lifecycleChanged || released;
       const sameName =
         !replaces.includes('materialize') &&
         (containsUnknown([news.name, news.schemaName, news.databaseName]) ||

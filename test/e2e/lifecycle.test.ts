@@ -33,6 +33,7 @@ function program(opts: { host?: string; password?: string; comment?: string; por
   };
 }
 
+// Eight engine runs: over jest's default 5 s on a loaded machine, hence the timeout.
 test('create, no-change preview, update in place, drift, out-of-band drop, destroy', async () => {
   const q = (n: string) => `"materialize"."${schema}"."${n}"`;
   const created = await t.engine.up(program());
@@ -83,4 +84,4 @@ test('create, no-change preview, update in place, drift, out-of-band drop, destr
       [schema],
     ),
   ).toEqual([]);
-});
+}, 60_000);

@@ -83,7 +83,14 @@ export type Statement =
     }
   | { kind: 'create_schema'; ifNotExists: boolean; name: Name }
   | { kind: 'create_database'; ifNotExists: boolean; name: string }
-  | { kind: 'create_role'; name: string }
+  | { kind: 'create_role'; name: string; login?: boolean; superuser: boolean; password?: string }
+  | {
+      kind: 'grant' | 'revoke';
+      objectType: 'connection' | 'secret';
+      names: Name[];
+      /** Role names as written; PUBLIC (the unquoted keyword) as null. */
+      roles: (string | null)[];
+    }
   | { kind: 'begin' }
   | { kind: 'commit' }
   | { kind: 'rollback' }

@@ -3,6 +3,7 @@
 import type { ConnOption, ConnectionType, Name, Value } from './ast';
 import { planError } from './errors';
 import { DEFAULT_FEATURES, type StandinFeatures } from './features';
+import type { AclEntry } from './privileges';
 
 export interface Database {
   id: string;
@@ -24,6 +25,8 @@ export interface Role {
   inherit: boolean;
   canLogin: boolean;
   superuser: boolean;
+  /** Set by CREATE ROLE ... PASSWORD; such a role may log in with it (self-managed password auth). */
+  password?: string;
 }
 export interface SshKeyPair {
   publicKey: string; // OpenSSH: ssh-ed25519 <b64> materialize
@@ -40,6 +43,8 @@ export interface Item {
   connType?: ConnectionType;
   options?: ConnOption[]; // in the user's order, references resolved (Value.id set)
   sshKeys?: [SshKeyPair, SshKeyPair];
+  /** mz_aclitem[]; unset until first needed, meaning the owner's own USAGE (privileges.ts). */
+  acl?: AclEntry[];
 }
 
 export const SYSTEM_SCHEMAS = [

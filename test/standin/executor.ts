@@ -4,6 +4,7 @@ import { done, type ExecContext, type ExecResult } from './context';
 import { alterConnection } from './ddl/alter-connection';
 import { createConnection, validateConnectionStmt } from './ddl/connection';
 import { drop } from './ddl/drop';
+import { grantOrRevoke } from './ddl/grant';
 import { comment, createDatabase, createRole, createSchema, owner, rename } from './ddl/misc';
 import { alterSecret, createSecret } from './ddl/secret';
 import { showCreate, showObjects } from './ddl/show';
@@ -37,6 +38,9 @@ export function statementKind(st: Statement): string {
       return 'CREATE DATABASE';
     case 'create_role':
       return 'CREATE ROLE';
+    case 'grant':
+    case 'revoke':
+      return st.kind.toUpperCase();
     default:
       return st.kind.toUpperCase();
   }
@@ -124,6 +128,9 @@ export class Executor {
         return createDatabase(ctx, st);
       case 'create_role':
         return createRole(ctx, st);
+      case 'grant':
+      case 'revoke':
+        return grantOrRevoke(ctx, st);
       default:
         throw new Error(`unhandled statement ${st.kind}`);
     }

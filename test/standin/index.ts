@@ -69,7 +69,11 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   const log = new StatementLog();
   const holder: { server?: PgServer } = {};
   const faults = new Faults(() => holder.server?.dropConnections());
-  const pg = new PgServer({ store, executor, log, faults, user: USER, password, features: cat.features });
+  const rolePassword = (user: string) => {
+    const role = cat.roleByName(user);
+    return role?.canLogin && role.password !== undefined ? role.password : undefined;
+  };
+  const pg = new PgServer({ store, executor, log, faults, user: USER, password, rolePassword, features: cat.features });
   holder.server = pg;
   const port = await pg.listen(opts.port ?? 6875);
 

@@ -270,6 +270,8 @@ class P {
     if (this.eatWord('alter')) return this.alter();
     if (this.eatWord('drop')) return this.drop();
     if (this.eatWord('comment')) return this.comment();
+    if (this.eatWord('grant')) return this.privileges('grant');
+    if (this.eatWord('revoke')) return this.privileges('revoke');
     if (this.eatWord('validate')) {
       this.expectWord('connection');
       return { kind: 'validate_connection', name: this.name() };
@@ -324,8 +326,51 @@ class P {
       const ifNotExists = this.eatWords('if', 'not', 'exists');
       return { kind: 'create_database', ifNotExists, name: this.ident() };
     }
-    if (this.eatWord('role') || this.eatWord('user')) return { kind: 'create_role', name: this.ident() };
+    if (this.eatWord('role') || this.eatWord('user')) return this.createRole();
     return null;
+  }
+
+  /** CREATE ROLE name [WITH] [LOGIN | NOLOGIN | SUPERUSER | NOSUPERUSER | INHERIT | PASSWORD 'text' | PASSWORD NULL]... */
+  createRole(): Statement | null {
+    const role = { kind: 'create_role' as const, name: this.ident(), superuser: false } as Extract<
+      Statement,
+      { kind: 'create_role' }
+    >;
+    this.eatWord('with');
+    while (!this.atEnd() && !this.isOp(';')) {
+      if (this.eatWord('login')) role.login = true;
+      else if (this.eatWord('nologin')) role.login = false;
+      else if (this.eatWord('superuser')) role.superuser = true;
+      else if (this.eatWord('nosuperuser')) role.superuser = false;
+      else if (this.eatWord('inherit')) continue;
+      else if (this.eatWord('password')) {
+        const t = this.next();
+        if (t.kind === 'string') role.password = t.value;
+        else if (!(t.kind === 'word' && t.value === 'null')) return this.fail('password');
+      } else return this.fail('role attribute');
+    }
+    return role;
+  }
+
+  /** GRANT|REVOKE { USAGE | ALL [PRIVILEGES] } ON { CONNECTION | SECRET } name [, ...] { TO | FROM } role [, ...] */
+  privileges(kind: 'grant' | 'revoke'): Statement | null {
+    if (!this.eatWord('usage') && !(this.eatWord('all') && (this.eatWord('privileges') || true))) return null;
+    this.expectWord('on');
+    const objectType = this.eatWord('connection') ? 'connection' : this.eatWord('secret') ? 'secret' : undefined;
+    if (!objectType) return null;
+    const names: Name[] = [];
+    do names.push(this.name());
+    while (this.eatOp(','));
+    this.expectWord(kind === 'grant' ? 'to' : 'from');
+    const roles: (string | null)[] = [];
+    do {
+      const t = this.peek();
+      if (t.kind === 'word' && t.value === 'public') {
+        this.next();
+        roles.push(null);
+      } else roles.push(this.ident());
+    } while (this.eatOp(','));
+    return { kind, objectType, names, roles };
   }
 
   alter(): Statement | null {

@@ -61,6 +61,8 @@ export interface ServerDeps {
   password: string;
   /** The grammar beyond the parser package (features.ts). */
   features: Grammar;
+  /** Password of another role that may log in (CREATE ROLE ... LOGIN PASSWORD '...'), if any. */
+  rolePassword?(user: string): string | undefined;
 }
 
 export class PgServer {
@@ -96,6 +98,8 @@ export class PgServer {
 
   private scramFor(user: string): Promise<ScramSha256Data> {
     if (user === this.deps.user) return (this.scram ??= createScramSha256Data(this.deps.password));
+    const rolePassword = this.deps.rolePassword?.(user);
+    if (rolePassword !== undefined) return createScramSha256Data(rolePassword);
     // Unknown users fail SCRAM like a wrong password (random verifier).
     if (!this.wrongScram.has(user)) this.wrongScram.set(user, createScramSha256Data(Math.random().toString(36)));
     return this.wrongScram.get(user)!;

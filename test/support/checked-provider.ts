@@ -13,6 +13,8 @@ const statementKind: [RegExp, string][] = [
   [/^ALTER SECRET /, 'alter_secret'],
   [/^COMMENT ON /, 'comment'],
   [/^DROP /, 'drop_objects'],
+  [/^GRANT /, 'grant_privileges'],
+  [/^REVOKE /, 'revoke_privileges'],
 ];
 
 export let statementsChecked = 0;
@@ -44,6 +46,8 @@ export const ownerSql: typeof provider.ownerSql = (type, loc, r) => check(provid
 export const renameSql: typeof provider.renameSql = (type, loc, n) => check(provider.renameSql(type, loc, n));
 export const postCreateSql: typeof provider.postCreateSql = (type, args) =>
   provider.postCreateSql(type, args).map(check);
+export const usageChangeSql: typeof provider.usageChangeSql = (type, loc, before, after) =>
+  provider.usageChangeSql(type, loc, before, after).map(check);
 export const {
   validateConnection,
   validateSecret,

@@ -1015,7 +1015,7 @@ describe('secrets', () => {
         {
           property: 'values',
           reason:
-            'unknown property "values" for secrets (known: name, schemaName, databaseName, value, comment, ownerRole)',
+            'unknown property "values" for secrets (known: name, schemaName, databaseName, value, comment, ownerRole, usage)',
         },
       ],
     ],

@@ -1,4 +1,5 @@
 // ALTER CONNECTION SET/RESET/DROP with merge-and-re-plan (§3.2) and ROTATE KEYS (§3.3).
+import { requireOwner, requireUsageOfReferences } from '../privileges';
 import type { ConnOption, Statement } from '../ast';
 import type { Item } from '../catalog';
 import { done, type ExecContext, type ExecResult } from '../context';
@@ -39,6 +40,7 @@ export async function alterConnection(ctx: ExecContext, st: AlterStmt): Promise<
 
   // §3.3 ROTATE KEYS
   if (st.actions.some((a) => a.kind === 'rotate')) {
+    requireOwner(cat, session, item);
     if (st.actions.length > 1)
       throw planError('cannot specify any other actions alongside ALTER CONNECTION...ROTATE KEYS');
     if (st.with.length)
@@ -102,6 +104,10 @@ export async function alterConnection(ctx: ExecContext, st: AlterStmt): Promise<
     throw new MzError(`invalid ALTER CONNECTION: ${e.message}`, SQLSTATE.featureNotSupported, e.detail, e.hint);
   }
   const next: Item = { ...item, options: planned };
+  // §6.3 (v26.40): ownership, and USAGE on everything the resulting definition references, before any
+  // secret is read or validation runs (also with VALIDATE = false).
+  requireOwner(cat, session, item);
+  requireUsageOfReferences(cat, session, next);
   if (validate) await validateConnection(ctx.validate, next);
   // §3.2.4 compatibility (after validation).
   if (

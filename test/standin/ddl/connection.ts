@@ -4,6 +4,7 @@ import type { Item } from '../catalog';
 import { done, type ExecContext, type ExecResult } from '../context';
 import { planError } from '../errors';
 import { VALIDATE_BY_DEFAULT } from '../options';
+import { requireUsageOfReferences } from '../privileges';
 import { planConnectionOptions } from '../rules';
 import { generateKeyPair } from '../ssh-keys';
 import { validateConnection } from '../validate';
@@ -37,6 +38,8 @@ export async function createConnection(
     options,
     sshKeys: st.type === 'SSH TUNNEL' ? [generateKeyPair(), generateKeyPair()] : undefined,
   };
+  // §6.3: USAGE on every referenced connection and secret, checked before validation.
+  requireUsageOfReferences(cat, session, item);
   // §2.3: with IF NOT EXISTS, validation still runs before the catalog refuses.
   if (validate) await validateConnection(ctx.validate, item);
   if (cat.itemIn(schema.id, itemName)) {

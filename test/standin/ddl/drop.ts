@@ -5,6 +5,7 @@ import { SYSTEM_SCHEMAS } from '../catalog';
 import { done, type ExecContext, type ExecResult } from '../context';
 import type { Notice } from '../errors';
 import { planError } from '../errors';
+import { requireOwner } from '../privileges';
 
 type DropStmt = Extract<Statement, { kind: 'drop' }>;
 
@@ -67,6 +68,7 @@ export async function drop(ctx: ExecContext, st: DropStmt): Promise<ExecResult> 
     }
     const ids = targets.map((t) => t.id);
     if (!st.cascade) restrictCheck(ctx, targets, new Set(ids));
+    for (const t of targets) requireOwner(cat, session, t); // no ownership of dependents needed (rbac.rs)
     removeItems(ctx, st.cascade ? closure(ctx, ids) : new Set(ids));
     return done(tag, notices);
   }

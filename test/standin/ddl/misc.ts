@@ -3,6 +3,7 @@ import type { Statement } from '../ast';
 import { SYSTEM_SCHEMAS } from '../catalog';
 import { done, type ExecContext, type ExecResult } from '../context';
 import { planError } from '../errors';
+import { requireMembership, requireOwner, transferAcl } from '../privileges';
 
 export function rename(ctx: ExecContext, st: Extract<Statement, { kind: 'rename' }>): ExecResult {
   const { cat, session } = ctx;
@@ -17,6 +18,7 @@ export function rename(ctx: ExecContext, st: Extract<Statement, { kind: 'rename'
     throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a ${st.objectType}`);
   // §10 (secret.slt): renaming onto a taken name fails with `<name> is already taken by item in schema`.
   if (cat.itemIn(item.schemaId, st.to)) throw planError(`${st.to} is already taken by item in schema`);
+  requireOwner(cat, session, item);
   item.name = st.to;
   cat.touch(item.id);
   // Dependants' create_sql prints the new name (references are by id).
@@ -45,6 +47,9 @@ export function owner(ctx: ExecContext, st: Extract<Statement, { kind: 'owner' }
   if (item.kind !== st.objectType)
     throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a ${st.objectType}`);
   if (!role) throw planError(`unknown role '${st.role}'`);
+  requireOwner(cat, session, item);
+  requireMembership(cat, session, role.id, role.name);
+  transferAcl(item, item.ownerId, role.id);
   item.ownerId = role.id;
   cat.touch(item.id);
   return done(tag);
@@ -65,6 +70,7 @@ export function comment(ctx: ExecContext, st: Extract<Statement, { kind: 'commen
     const item = cat.resolveItem(session, st.name);
     if (item.kind !== st.objectType)
       throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a ${st.objectType}`);
+    requireOwner(cat, session, item);
     cat.setComment(item.id, item.kind, text);
   }
   return done('COMMENT');
@@ -102,6 +108,8 @@ export function createDatabase(ctx: ExecContext, st: Extract<Statement, { kind: 
 export function createRole(ctx: ExecContext, st: Extract<Statement, { kind: 'create_role' }>): ExecResult {
   const { cat } = ctx;
   if (cat.roleByName(st.name)) throw planError(`role '${st.name}' already exists`);
-  cat.createRole(st.name);
+  const role = cat.createRole(st.name, st.superuser);
+  if (st.login !== undefined) role.canLogin = st.login;
+  role.password = st.password;
   return done('CREATE ROLE');
 }

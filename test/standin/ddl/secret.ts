@@ -1,4 +1,5 @@
 // CREATE SECRET / ALTER SECRET ... AS (§4.1, §4.2).
+import { requireOwner } from '../privileges';
 import type { Statement } from '../ast';
 import { done, type ExecContext, type ExecResult } from '../context';
 import { planError } from '../errors';
@@ -42,6 +43,7 @@ export async function alterSecret(
     throw planError(`unknown catalog item '${st.name.join('.')}'`);
   }
   if (item.kind !== 'secret') throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a secret`);
+  requireOwner(cat, session, item);
   const value = await ctx.store.lock.run(() => evalSecretExpr(ctx.store, st.expr));
   ctx.secrets.set(item.id, value); // §4.2: no check that the value changed; create_sql stays masked
   return done('ALTER SECRET');

@@ -100,7 +100,9 @@ test('one catalog query per read, joining exactly the detail relations the spec 
   expect(q.params).toEqual(['u7']);
   expect(q.sql).toBe(
     [
-      'SELECT o.id, o.name, s.name AS schema_name, d.name AS database_name, r.name AS owner, cm.comment, o.type, o.create_sql, x0.external_id AS external_id_0, x0.principal AS principal_0, x0.example_trust_policy::text AS example_trust_policy_0',
+      "SELECT o.id, o.name, s.name AS schema_name, d.name AS database_name, r.name AS owner, cm.comment, (SELECT array_agg(CASE WHEN a.grantee = 'p' THEN 'PUBLIC' ELSE g.name END)",
+      '  FROM mz_internal.mz_aclexplode(o.privileges) a LEFT JOIN mz_catalog.mz_roles g ON g.id = a.grantee',
+      "  WHERE a.privilege_type = 'USAGE' AND (a.grantee = 'p' OR a.grantee LIKE 'u%')) AS usage, o.type, o.create_sql, x0.external_id AS external_id_0, x0.principal AS principal_0, x0.example_trust_policy::text AS example_trust_policy_0",
       'FROM mz_catalog.mz_connections o',
       'JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id',
       'JOIN mz_catalog.mz_databases d ON d.id = s.database_id',
