@@ -4,7 +4,9 @@
 import { Client, Pool } from 'pg';
 import { makeProgramDir, removeProgramDir } from '../test/engine';
 import type { StatementLogEntry } from '../test/standin';
-import { POOL_SIZE } from '../provider/lifecycle/pool';
+import { DEFAULTS } from '../provider/lifecycle/endpoint';
+
+const POOL_SIZE = DEFAULTS.poolSize;
 import { capture, type Registration } from './capture';
 import { BenchEngine, type CommandResult } from './engine';
 import { fleet } from './fleet';

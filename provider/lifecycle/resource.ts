@@ -17,7 +17,7 @@ import {
   type MaterializeEndpoint,
 } from './endpoint';
 import { materializeError, MaterializeError } from './errors';
-import { withSession, type Session } from './pool';
+import { isOutcomeUnknown, withSession, type Session } from './pool';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
 export { LIFECYCLE_ARGS as LIFECYCLE_KEYS } from '../args';
@@ -247,7 +247,22 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
                 `${adapter.label} ${qualifiedName(location)} already exists and is not managed by this stack; set adoptExisting: true to take it over, or choose another name`,
                 secretsOf(inputs),
               );
-            throw materializeError(err, `creating ${adapter.label} ${qualifiedName(location)}`, secretsOf(inputs));
+            const failed = materializeError(
+              err,
+              `creating ${adapter.label} ${qualifiedName(location)}`,
+              secretsOf(inputs),
+            );
+            // The CREATE may have committed: look on a fresh connection and hand Pulumi whatever is there.
+            const made = isOutcomeUnknown(err)
+              ? await adapter.readRow(s, { location }).catch(() => undefined)
+              : undefined;
+            if (made)
+              throw Object.assign(failed, {
+                id: made.id,
+                properties: actualOutputs(inputs, made),
+                reasons: [failed.message],
+              });
+            throw failed;
           }
           try {
             for (const statement of after) await run(s, statement, inputs);
@@ -308,7 +323,8 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         } catch (err) {
           // Some statements ran (a RENAME, say): give Pulumi the object as it now is, so the next run
           // plans from there instead of repeating what already happened.
-          const row = done > 0 ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
+          const row =
+            done > 0 || isOutcomeUnknown(err) ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
           if (row)
             throw Object.assign(err as Error, {
               id,
