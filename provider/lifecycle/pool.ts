@@ -2,7 +2,7 @@
 // against the same environment shares it, so connections are opened once, not per step. Waiting for a free
 // client is queueing (never an error); connecting, each statement and idle sockets are bounded in time.
 import { createHash } from 'crypto';
-import { Client, Pool, type ClientConfig, type PoolClient, type QueryResultRow } from 'pg';
+import { Client, DatabaseError, Pool, type ClientConfig, type PoolClient, type QueryResultRow } from 'pg';
 import { isLocal, type ResolvedEndpoint } from './endpoint';
 import { MaterializeError } from './errors';
 import { tlsOptions } from './tls';
@@ -117,8 +117,6 @@ export function isOutcomeUnknown(err: unknown): err is Error & OutcomeUnknown {
   return (err as Partial<OutcomeUnknown> | undefined)?.outcomeUnknown === true;
 }
 
-const used = new WeakSet<PoolClient>();
-
 async function connect(e: ResolvedEndpoint): Promise<PoolClient> {
   try {
     return await poolFor(e).connect();
@@ -133,7 +131,7 @@ async function connect(e: ResolvedEndpoint): Promise<PoolClient> {
 }
 
 function unknownOutcome(err: Error, e: ResolvedEndpoint): Error & OutcomeUnknown {
-  const timedOut = err.message === 'Query read timeout';
+  const timedOut = err.message === QUERY_TIMEOUT;
   const what = timedOut
     ? `no answer within ${e.statementTimeout} s (statementTimeout)`
     : `the connection to Materialize was lost (${err.message})`;
@@ -143,19 +141,19 @@ function unknownOutcome(err: Error, e: ResolvedEndpoint): Error & OutcomeUnknown
   );
 }
 
+/** node-postgres's message when query_timeout expires. */
+const QUERY_TIMEOUT = 'Query read timeout';
+
 /** Statements that are safe to send again if a broken connection leaves it unknown whether they ran. */
 const IDEMPOTENT = /^(SELECT|DROP \w+ IF EXISTS) /;
 
 /** One checked-out client, watched for errors for the whole checkout. */
 class Checkout {
   broken: Error | undefined;
-  readonly reused: boolean;
   private readonly onError = (err: Error) => {
     this.broken ??= err;
   };
   constructor(readonly client: PoolClient) {
-    this.reused = used.has(client);
-    used.add(client);
     // pg-pool removes its own listener while a client is checked out; a socket that dies mid-statement
     // then emits 'error' on the client, which would crash the process with no listener.
     client.on('error', this.onError);
@@ -167,50 +165,36 @@ class Checkout {
 }
 
 /**
- * Runs `fn` on one pooled client. A pooled client the server closed while it sat idle fails its first
- * statement; when that statement is safe to repeat (a catalog read, a DROP IF EXISTS) the operation is
- * retried once on a new connection. A CREATE or ALTER is never sent twice. After a lost connection or a
- * timeout, later statements of the same operation (a compensating DROP, a read-back) run on a fresh
- * connection, so what happened can still be found out.
+ * Runs `fn` on one pooled client. A statement that is safe to repeat (a catalog read, a DROP IF EXISTS) and
+ * lost its connection (a pooled client the server closed while idle, a dropped network) is sent once more
+ * on a new connection. A CREATE or ALTER is never sent twice, and nothing is repeated after a timeout.
+ * After a lost connection or a timeout, later statements of the same operation (a compensating DROP, a
+ * read-back) run on a fresh connection, so what happened can still be found out.
  */
 export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    let current = new Checkout(await connect(e));
-    const first = current;
-    let statements = 0;
-    let firstIdempotent = false;
-    try {
-      return await fn({
-        query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
-          if (statements++ === 0) firstIdempotent = IDEMPOTENT.test(sql);
-          if (current.broken) {
-            current.release();
-            current = new Checkout(await connect(e));
-          }
-          try {
-            return (await current.client.query<R>(sql, params)).rows;
-          } catch (err) {
-            // A SQL error (it has a SQLSTATE) leaves the session healthy; anything else does not.
-            if ((err as { code?: string }).code) throw err;
-            current.broken ??= err as Error;
-            throw unknownOutcome(err as Error, e);
-          }
-        },
-      });
-    } catch (err) {
-      const retry =
-        current === first &&
-        current.broken &&
-        current.broken.message !== 'Query read timeout' &&
-        first.reused &&
-        statements === 1 &&
-        firstIdempotent &&
-        attempt === 0;
-      if (retry) continue;
-      throw err;
-    } finally {
+  let current = new Checkout(await connect(e));
+  const send = async <R extends QueryResultRow>(sql: string, params: unknown[] | undefined, retried: boolean) => {
+    if (current.broken) {
       current.release();
+      current = new Checkout(await connect(e));
     }
+    try {
+      return (await current.client.query<R>(sql, params)).rows;
+    } catch (err) {
+      // An error the server sent leaves the session healthy; anything else (socket, timeout) does not.
+      if (err instanceof DatabaseError) throw err;
+      current.broken ??= err as Error;
+      const timedOut = (err as Error).message === QUERY_TIMEOUT;
+      if (!retried && !timedOut && IDEMPOTENT.test(sql)) return send<R>(sql, params, true);
+      throw unknownOutcome(err as Error, e);
+    }
+  };
+  try {
+    return await fn({
+      query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => send<R>(sql, params, false),
+    });
+  } finally {
+    current.release();
   }
 }
 
