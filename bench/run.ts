@@ -46,6 +46,9 @@ const LATENCY = Number(arg('latency') ?? 20);
 const PARALLEL = arg('parallel') === undefined ? Infinity : Number(arg('parallel'));
 const CEILING_N = 240;
 const WITH_LATENCY = !process.argv.includes('--no-latency');
+// Only the stand-in latency run: the scale check (`--groups 84 --latency 200 --latency-only`, 1,008 resources,
+// unbounded parallelism, queued on a pool of 8 for minutes) without the other two runs.
+const LATENCY_ONLY = process.argv.includes('--latency-only');
 
 interface Measured {
   op: Operation;
@@ -305,17 +308,19 @@ async function main() {
       v1.filter((r) => r.name.endsWith('-0')),
       v2.filter((r) => r.name.endsWith('-0')),
     );
-    const base = await lifecycle(standin, local, dir, v1, v2);
-    print(table('No injected latency', base));
-    print(
-      floorTable(
-        'No injected latency: wall time against the server ceiling',
-        base,
-        0,
-        parallelism,
-        await serverCeiling(local, CEILING_N),
-      ),
-    );
+    if (!LATENCY_ONLY) {
+      const base = await lifecycle(standin, local, dir, v1, v2);
+      print(table('No injected latency', base));
+      print(
+        floorTable(
+          'No injected latency: wall time against the server ceiling',
+          base,
+          0,
+          parallelism,
+          await serverCeiling(local, CEILING_N),
+        ),
+      );
+    }
 
     if (WITH_LATENCY) {
       await standin.setLatency(LATENCY);
@@ -333,24 +338,25 @@ async function main() {
         ),
       );
 
-      const proxy = await startLatencyProxy(local, LATENCY);
-      try {
-        const via = { host: '127.0.0.1', port: proxy.port };
-        const net = await lifecycle(standin, via, dir, v1, v2);
-        const netCeiling = await serverCeiling(via, CEILING_N);
-        print(table(`Network latency ${LATENCY} ms per client flight (bench/latency-proxy.ts)`, net));
-        print(
-          floorTable(
-            `Network latency ${LATENCY} ms: wall time against the floor`,
-            net,
-            LATENCY,
-            parallelism,
-            netCeiling,
-          ),
-        );
-      } finally {
-        await proxy.close();
-      }
+      const proxy = LATENCY_ONLY ? undefined : await startLatencyProxy(local, LATENCY);
+      if (proxy)
+        try {
+          const via = { host: '127.0.0.1', port: proxy.port };
+          const net = await lifecycle(standin, via, dir, v1, v2);
+          const netCeiling = await serverCeiling(via, CEILING_N);
+          print(table(`Network latency ${LATENCY} ms per client flight (bench/latency-proxy.ts)`, net));
+          print(
+            floorTable(
+              `Network latency ${LATENCY} ms: wall time against the floor`,
+              net,
+              LATENCY,
+              parallelism,
+              netCeiling,
+            ),
+          );
+        } finally {
+          await proxy.close();
+        }
     }
     print(tfLegend(v1));
     process.stdout.write(`total ${fmt((performance.now() - t0) / 1000, 1)} s\n`);

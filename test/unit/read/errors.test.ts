@@ -132,7 +132,11 @@ describe('malformed values and names', () => {
     [`POSTGRES`, `SSH TUNNEL = 'tunnel'`, /expected a name, found a string literal \(6 characters\)/],
     [`POSTGRES`, `SSH TUNNEL = a.b.c.d`, /a name has 1 to 3 parts, found 4: a.b.c.d/],
     [`POSTGRES`, `SSH TUNNEL = [u1 "a"]`, /expected AS in a resolved reference/],
-    [`KAFKA`, `BROKERS 'a'`, /BROKERS takes a list of brokers in \(\.\.\.\) or \[\.\.\.\], found a string literal \(1 character\)/],
+    [
+      `KAFKA`,
+      `BROKERS 'a'`,
+      /BROKERS takes a list of brokers in \(\.\.\.\) or \[\.\.\.\], found a string literal \(1 character\)/,
+    ],
     [`KAFKA`, `BROKERS ('a' USING SSH TUNNEL t USING SSH TUNNEL u)`, /broker 'a' has USING SSH TUNNEL more than once/],
     [`AWS PRIVATELINK`, `AVAILABILITY ZONES ('a' 'b')`, /expected "," or "\)" in the AVAILABILITY ZONES list/],
     [`SSH TUNNEL`, `HOST 'h', PUBLIC KEY 1 = 'k'`, /PUBLIC KEY 1 without PUBLIC KEY 2/],
