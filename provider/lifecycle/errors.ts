@@ -21,7 +21,7 @@ interface PgErrorLike {
 }
 
 /** Below this length a value is only masked where it appears as a quoted SQL literal (see scrub). */
-export const MIN_RAW_SCRUB_LENGTH = 8;
+export const MIN_RAW_SCRUB_LENGTH = 16;
 
 const QUOTED = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const DECODED = /decode\('[A-Za-z0-9+/=]*', 'base64'\)/g;
