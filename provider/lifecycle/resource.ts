@@ -325,10 +325,12 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           // plans from there instead of repeating what already happened.
           const row =
             done > 0 || isOutcomeUnknown(err) ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
+          // Nothing is known to have applied: what the catalog cannot tell (a secret's value) stays as it was.
+          const known = done > 0 ? news : { ...news, ...sqlArgs(olds) };
           if (row)
             throw Object.assign(err as Error, {
               id,
-              properties: actualOutputs(news, row),
+              properties: actualOutputs(known, row),
               reasons: [(err as Error).message],
             });
           throw err;
