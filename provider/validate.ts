@@ -24,11 +24,21 @@ export function identifierProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
   if (value === '') return 'must not be empty (zero-length delimited identifier)';
   if (value.includes('\0')) return 'must not contain a NUL character';
+  if (!value.isWellFormed()) return LONE_SURROGATE;
   // Materialize's parser refuses these two like path components.
   if (value === '.' || value === '..') return `is not a valid identifier (invalid identifier: "${value}")`;
   if (Buffer.byteLength(value, 'utf8') > MAX_IDENTIFIER_BYTES)
     return `identifier length exceeds ${MAX_IDENTIFIER_BYTES} bytes (${Buffer.byteLength(value, 'utf8')} bytes)`;
   return undefined;
+}
+
+const LONE_SURROGATE = 'must not contain a lone UTF-16 surrogate (Materialize would receive U+FFFD instead)';
+
+/** What a value is, without showing it: for values that may be credentials. */
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function describe(value: unknown): string {
@@ -43,6 +53,7 @@ function describe(value: unknown): string {
 function textProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `expected text, got ${describe(value)}`;
   if (value.includes('\0')) return 'text must not contain a NUL character';
+  if (!value.isWellFormed()) return `text ${LONE_SURROGATE}`;
   return undefined;
 }
 
@@ -151,7 +162,12 @@ export function valueProblems(spec: ConnectionSpec, opt: OptionSpec, value: unkn
         ? ['must provide a secret value: pass a Secret resource or { name, schemaName?, databaseName? }, not a string']
         : one(refProblem(value, 'a secret value'));
     case 'text-or-secret':
-      return typeof value === 'string' ? one(textProblem(value)) : one(refProblem(value, 'text or a secret'));
+      if (typeof value === 'string') return one(textProblem(value));
+      if (opt.sensitive && !isObjectRef(value))
+        return [
+          `must provide text or a secret: a resource or { name, schemaName?, databaseName? }, got ${describeType(value)}`,
+        ];
+      return one(refProblem(value, 'text or a secret'));
     case 'port':
       return one(portProblem(value));
     case 'positive-integer':
@@ -286,7 +302,7 @@ export function validateSecret(args: Partial<SecretArgs> & Args): Failure[] {
     failures.push({ property: 'value', reason: 'value is required (secret value can not be null)' });
   else if (!containsUnknown(value)) {
     if (typeof value !== 'string')
-      failures.push({ property: 'value', reason: `value must be a string, got ${describe(value)}` });
+      failures.push({ property: 'value', reason: `value must be a string, got ${describeType(value)}` });
     else if (!value.isWellFormed())
       failures.push({
         property: 'value',

@@ -11,6 +11,7 @@ import { specFor, type Args, type ConnectionKind, type Failure } from '../specs'
 import { usageFromCatalog, isManaged } from '../privileges';
 import { qualifiedName } from '../sql/quote';
 import { validateConnection, validateSecret } from '../validate';
+import { materializeError } from './errors';
 import { humanizeCreateSql, readConnectionRow, readSecretRow, type CatalogRow, type Lookup } from './catalog';
 import type { Session } from './pool';
 
@@ -53,8 +54,17 @@ function commonFromRow(row: CatalogRow, previous: Args): Record<string, unknown>
   };
 }
 
+/** Each value, and the form Materialize would store it in if it held a lone surrogate. */
+function withWellFormed(values: string[]): string[] {
+  return [...new Set(values.flatMap((v) => [v, v.toWellFormed()]))];
+}
+
 export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
   const spec = specFor(kind);
+  const sensitiveValues = (inputs: Args): string[] =>
+    withWellFormed(
+      spec.options.filter((o) => o.sensitive && typeof inputs[o.arg] === 'string').map((o) => inputs[o.arg] as string),
+    );
   return {
     objectType: 'connection',
     kind,
@@ -72,7 +82,17 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
     display: (statement) => statement,
     readRow: (s, lookup) => readConnectionRow(s, spec, lookup),
     argsFromRow(row, previous) {
-      const parsed = parseShowCreateConnection(row.createSql ?? '', row);
+      let parsed: ReturnType<typeof parseShowCreateConnection>;
+      try {
+        parsed = parseShowCreateConnection(row.createSql ?? '', row);
+      } catch (err) {
+        // The reader's message, scrubbed, without the create_sql it carries (it may hold text credentials).
+        throw materializeError(
+          { message: (err as Error).message },
+          `reading the create_sql of ${spec.sqlType} connection ${qualifiedName(row)}`,
+          sensitiveValues(previous),
+        );
+      }
       if (parsed.kind !== kind)
         throw new Error(`${qualifiedName(row)} is a ${parsed.kind} connection in Materialize, not ${kind}`);
       return normalizeConnectionArgs(spec, {
@@ -92,8 +112,7 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
       createSql: humanizeCreateSql(row.createSql ?? ''),
       ...row.details,
     }),
-    secretValues: (inputs) =>
-      spec.options.filter((o) => o.sensitive && typeof inputs[o.arg] === 'string').map((o) => inputs[o.arg] as string),
+    secretValues: sensitiveValues,
   };
 }
 
@@ -117,5 +136,5 @@ export const secretAdapter: ObjectAdapter = {
     ...(previous.value !== undefined ? { value: previous.value } : {}),
   }),
   computedOutputs: (row) => ({ secretId: row.id, qualifiedName: qualifiedName(row), owner: row.owner }),
-  secretValues: (inputs) => (typeof inputs.value === 'string' ? [inputs.value] : []),
+  secretValues: (inputs) => (typeof inputs.value === 'string' ? withWellFormed([inputs.value]) : []),
 };

@@ -72,16 +72,52 @@ export function secretQuery(lookup: Lookup): { sql: string; params: string[] } {
 
 type Row = Record<string, unknown>;
 
-function identity(row: Row): Omit<CatalogRow, 'details'> {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    schemaName: String(row.schema_name),
-    databaseName: String(row.database_name),
-    owner: String(row.owner),
-    comment: (row.comment as string | null) ?? null,
-    usage: ((row.usage as string[] | null) ?? []).map(String),
+/** A row the server sent that cannot be this object's: refused, never written to the state. */
+export class BadCatalogRowError extends Error {
+  constructor(problem: string) {
+    super(`Materialize returned a catalog row that cannot be right: ${problem}`);
+    this.name = 'BadCatalogRowError';
+  }
+}
+
+function text(row: Row, column: string, nullable = false): string | null {
+  const value = row[column];
+  if (value === null || value === undefined) {
+    if (nullable) return null;
+    throw new BadCatalogRowError(`${column} is NULL`);
+  }
+  if (typeof value !== 'string') throw new BadCatalogRowError(`${column} is a ${typeof value}, not text`);
+  return value;
+}
+
+/** The USAGE grantees column: a list of role names (none is an empty list). */
+function grantees(row: Row): string[] {
+  const value = row.usage;
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new BadCatalogRowError('usage is not a list of role names');
+  return value as string[];
+}
+
+function identity(row: Row, lookup: Lookup): Omit<CatalogRow, 'details'> {
+  const found = {
+    id: text(row, 'id') as string,
+    name: text(row, 'name') as string,
+    schemaName: text(row, 'schema_name') as string,
+    databaseName: text(row, 'database_name') as string,
+    owner: text(row, 'owner') as string,
+    comment: text(row, 'comment', true),
+    usage: grantees(row),
   };
+  // The query asked for one id or one name: any other answer is not the object asked about.
+  if ('id' in lookup && found.id !== lookup.id)
+    throw new BadCatalogRowError(`asked for id ${lookup.id}, got id ${JSON.stringify(found.id)}`);
+  if ('location' in lookup) {
+    const want = lookup.location;
+    if (found.databaseName !== want.databaseName || found.schemaName !== want.schemaName || found.name !== want.name)
+      throw new BadCatalogRowError('asked for one name, got a row for another');
+  }
+  return found;
 }
 
 export async function readConnectionRow(
@@ -103,19 +139,31 @@ export async function readConnectionRow(
     const value = d.from(details);
     if (value !== undefined) details[d.output] = value;
   }
-  return { ...identity(row), type: String(row.type), createSql: String(row.create_sql), details };
+  return {
+    ...identity(row, lookup),
+    type: text(row, 'type') as string,
+    createSql: text(row, 'create_sql') as string,
+    details,
+  };
 }
 
 export async function readSecretRow(s: Session, lookup: Lookup): Promise<CatalogRow | undefined> {
   const q = secretQuery(lookup);
   const [row] = await s.query(q.sql, q.params);
-  return row ? { ...identity(row), details: {} } : undefined;
+  return row ? { ...identity(row, lookup), details: {} } : undefined;
 }
 
-/** create_sql with internal references `[u1 AS "db"."schema"."name"]` written by name, as SHOW CREATE shows them. */
+// One pass, left to right: a reference, a string literal or a quoted identifier, whichever starts first, so a
+// quote inside an identifier never opens a literal and a bracket inside a literal is never a reference.
+const TOKENS =
+  /(\[[a-z]+\d+ AS ((?:"(?:[^"]|"")*"|[^\]\s.]+)(?:\.(?:"(?:[^"]|"")*"|[^\]\s.]+)){0,2})\])|'(?:[^']|'')*'|"(?:[^"]|"")*"/g;
+
+/**
+ * create_sql with internal references `[u1 AS "db"."schema"."name"]` written by name, as SHOW CREATE shows
+ * them. String literals are left exactly as they are, so a value inside one is never rewritten.
+ */
 export function humanizeCreateSql(createSql: string): string {
-  return createSql.replace(
-    /\[[a-z]+\d+ AS ((?:"(?:[^"]|"")*"|[^\]\s.]+)(?:\.(?:"(?:[^"]|"")*"|[^\]\s.]+)){0,2})\]/g,
-    '$1',
+  return createSql.replace(TOKENS, (match, reference: string | undefined, name: string | undefined) =>
+    reference ? (name as string) : match,
   );
 }

@@ -1,6 +1,17 @@
-// Where Materialize is. Precedence: a resource's own `materialize` input, then the stack config the engine
-// passes to `configure` (`materialize:host`, ... the keys of the official provider), then MZ_* environment
-// variables, then defaults.
+// Where Materialize is and how to reach it. Precedence: a resource's own `materialize` input, then the stack
+// config the engine passes to `configure` (`materialize:host`, ... the keys of the official provider), then
+// MZ_* environment variables, then defaults. Every value is checked wherever it comes from.
+import { MaterializeError } from './errors';
+import {
+  parseSettings,
+  SETTING_KEYS,
+  SETTINGS,
+  type ParsedSettings,
+  type SettingKey,
+  type SslMode,
+} from './endpoint-settings';
+
+export { SSL_MODES, type SslMode } from './endpoint-settings';
 
 /** Connection settings for one Materialize environment. */
 export interface MaterializeEndpoint {
@@ -9,18 +20,45 @@ export interface MaterializeEndpoint {
   username?: string;
   password?: string;
   database?: string;
-  /** disable, require, verify-ca or verify-full. */
+  /** disable, require, verify-ca or verify-full; default verify-full, or disable for a local host. */
   sslmode?: string;
-  /** Seconds to wait for a connection; default 30. */
+  /** CA certificates (PEM text, or the path of a PEM file) that verify-ca / verify-full trust instead of Node's. */
+  sslrootcert?: string;
+  /** Seconds to wait for a new connection (TCP, TLS and authentication); default 30. */
   connectTimeout?: number;
+  /** Seconds to wait for one statement's answer; default 300. */
+  statementTimeout?: number;
+  /** Seconds of idleness before TCP keepalive probes start; default 60. */
+  keepaliveIdle?: number;
+  /** Connections kept per endpoint by the provider process; default 8. Further operations queue. */
+  poolSize?: number;
 }
 
-export type ResolvedEndpoint = Required<Omit<MaterializeEndpoint, 'password'>> & { password?: string };
+export interface ResolvedEndpoint {
+  host: string;
+  port: number;
+  username: string;
+  password?: string;
+  database: string;
+  sslmode: SslMode;
+  sslrootcert?: string;
+  connectTimeout: number;
+  statementTimeout: number;
+  keepaliveIdle: number;
+  poolSize: number;
+}
 
-const CONFIG_KEYS = ['host', 'port', 'username', 'password', 'database', 'sslmode'] as const;
-const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
+export const DEFAULTS = {
+  port: 6875,
+  username: 'materialize',
+  database: 'materialize',
+  connectTimeout: 30,
+  statementTimeout: 300,
+  keepaliveIdle: 60,
+  poolSize: 8,
+} as const;
 
-let stackConfig: MaterializeEndpoint = {};
+let stackConfig: ParsedSettings = { values: {}, problems: [] };
 
 interface ConfigureRequest {
   config: { get(key: string): string | undefined };
@@ -28,68 +66,81 @@ interface ConfigureRequest {
 
 /** Called through the dynamic provider's `configure` with the whole stack config. */
 export function configureFromStack(req: ConfigureRequest): void {
-  const found: Record<string, string> = {};
-  for (const key of CONFIG_KEYS) {
+  const raw: Record<string, string> = {};
+  for (const key of SETTING_KEYS) {
     const value = req.config.get(`materialize:${key}`);
-    if (value !== undefined && value !== '') found[key] = value;
+    if (value !== undefined && value !== '') raw[key] = value;
   }
-  stackConfig = { ...found, port: found.port === undefined ? undefined : Number(found.port) } as MaterializeEndpoint;
+  stackConfig = parseSettings(raw, { kind: 'config' });
 }
 
 export function resetStackConfig(): void {
-  stackConfig = {};
+  stackConfig = { values: {}, problems: [] };
 }
 
-function fromEnv(env: NodeJS.ProcessEnv): MaterializeEndpoint {
-  const port = env.MZ_PORT;
-  return {
-    host: env.MZ_HOST || undefined,
-    port: port ? Number(port) : undefined,
-    username: env.MZ_USERNAME || env.MZ_USER || undefined,
-    password: env.MZ_PASSWORD || undefined,
-    database: env.MZ_DATABASE || undefined,
-    sslmode: env.MZ_SSLMODE || undefined,
-  };
+function fromEnv(env: NodeJS.ProcessEnv): ParsedSettings {
+  const raw: Record<string, string> = {};
+  const variable: Partial<Record<SettingKey, string>> = {};
+  for (const key of SETTING_KEYS)
+    for (const name of SETTINGS[key].env)
+      if (env[name] && raw[key] === undefined) {
+        raw[key] = env[name] as string;
+        variable[key] = name;
+      }
+  return parseSettings(raw, (key) => ({ kind: 'env', variable: variable[key] as string }));
 }
 
-function isLocal(host: string): boolean {
-  return host === 'localhost' || host === '127.0.0.1' || host === '::1';
+function fromInput(own: unknown): ParsedSettings {
+  if (own === undefined || own === null) return { values: {}, problems: [] };
+  if (typeof own !== 'object' || Array.isArray(own))
+    return { values: {}, problems: [`materialize must be an object: { ${SETTING_KEYS.join('?, ')}? }`] };
+  const parsed = parseSettings(own as Record<string, unknown>, { kind: 'input' });
+  for (const key of Object.keys(own))
+    if (!(SETTING_KEYS as string[]).includes(key))
+      parsed.problems.push(`materialize.${key} is not a setting (known: ${SETTING_KEYS.join(', ')})`);
+  return parsed;
+}
+
+/** A host reached without crossing a network: loopback names and addresses, or a Unix socket directory. */
+export function isLocal(host: string): boolean {
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host.startsWith('/');
 }
 
 export function resolveEndpoint(
   own: MaterializeEndpoint | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedEndpoint {
-  const pick = <K extends keyof MaterializeEndpoint>(key: K): MaterializeEndpoint[K] =>
-    own?.[key] ?? stackConfig[key] ?? fromEnv(env)[key];
-  const host = pick('host') ?? 'localhost';
-  return {
+  const sources = [fromInput(own), stackConfig, fromEnv(env)];
+  const problems = sources.flatMap((s) => s.problems);
+  if (problems.length) throw new MaterializeError(`invalid Materialize connection settings: ${problems.join('; ')}`);
+  const pick = (key: SettingKey): string | number | undefined =>
+    sources.map((s) => s.values[key]).find((v) => v !== undefined);
+  const host = (pick('host') as string | undefined) ?? 'localhost';
+  const resolved: ResolvedEndpoint = {
     host,
-    port: pick('port') ?? 6875,
-    username: pick('username') ?? 'materialize',
-    password: pick('password'),
-    database: pick('database') ?? 'materialize',
-    // Materialize Cloud requires TLS; a local materialized usually has none.
-    sslmode: pick('sslmode') ?? (isLocal(host) ? 'disable' : 'require'),
-    connectTimeout: pick('connectTimeout') ?? 30,
+    port: (pick('port') as number | undefined) ?? DEFAULTS.port,
+    username: (pick('username') as string | undefined) ?? DEFAULTS.username,
+    password: pick('password') as string | undefined,
+    database: (pick('database') as string | undefined) ?? DEFAULTS.database,
+    // Anything that crosses a network is verified unless the user asks otherwise; a local materialized
+    // usually has no TLS.
+    sslmode: (pick('sslmode') as SslMode | undefined) ?? (isLocal(host) ? 'disable' : 'verify-full'),
+    connectTimeout: (pick('connectTimeout') as number | undefined) ?? DEFAULTS.connectTimeout,
+    statementTimeout: (pick('statementTimeout') as number | undefined) ?? DEFAULTS.statementTimeout,
+    keepaliveIdle: (pick('keepaliveIdle') as number | undefined) ?? DEFAULTS.keepaliveIdle,
+    poolSize: (pick('poolSize') as number | undefined) ?? DEFAULTS.poolSize,
   };
+  const rootcert = pick('sslrootcert') as string | undefined;
+  if (rootcert !== undefined) resolved.sslrootcert = rootcert;
+  return resolved;
 }
 
-/** Problems with a resource's `endpoint` input, for `check`. */
-export function endpointProblems(endpoint: unknown): string[] {
-  if (endpoint === undefined || endpoint === null) return [];
-  if (typeof endpoint !== 'object' || Array.isArray(endpoint))
-    return ['materialize must be an object: { host?, port?, username?, password?, database?, sslmode? }'];
-  const e = endpoint as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(e))
-    if (![...CONFIG_KEYS, 'connectTimeout'].includes(key))
-      problems.push(`materialize.${key} is not a setting (known: ${[...CONFIG_KEYS, 'connectTimeout'].join(', ')})`);
-  if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 1 && (e.port as number) <= 65535))
-    problems.push('materialize.port must be an integer from 1 to 65535');
-  if (e.sslmode !== undefined && !SSL_MODES.includes(e.sslmode as string))
-    problems.push(`materialize.sslmode must be one of ${SSL_MODES.join(', ')}`);
-  return problems;
+/**
+ * Problems with a resource's `materialize` input and with the stack config and MZ_* variables it falls
+ * back to, for `check`: a bad setting is reported before any SQL, wherever it was written.
+ */
+export function endpointProblems(endpoint: unknown, env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...fromInput(endpoint).problems, ...stackConfig.problems, ...fromEnv(env).problems];
 }
 
 /**

@@ -1,22 +1,68 @@
-// One pooled `pg` client per Materialize endpoint per provider process: every resource of a
-// `pulumi up` against the same environment shares it, so connections are opened once, not per step.
+// One pool of `pg` clients per Materialize endpoint per provider process: every resource of a `pulumi up`
+// against the same environment shares it, so connections are opened once, not per step. Waiting for a free
+// client is queueing (never an error); connecting, each statement and idle sockets are bounded in time.
 import { createHash } from 'crypto';
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
-import type { ResolvedEndpoint } from './endpoint';
+import { Client, DatabaseError, Pool, type ClientConfig, type PoolClient, type QueryResultRow } from 'pg';
+import { isLocal, type ResolvedEndpoint } from './endpoint';
 import { MaterializeError } from './errors';
+import { tlsOptions } from './tls';
 
 const pools = new Map<string, Pool>();
 const APPLICATION_NAME = 'pulumi-materialize-connections';
-export const POOL_SIZE = 8;
 
-function key(e: ResolvedEndpoint): string {
-  const pw = e.password === undefined ? '' : createHash('sha256').update(e.password).digest('hex');
-  return [e.host, e.port, e.username, e.database, e.sslmode, pw].join('\u0000');
+function hash(text: string | undefined): string {
+  return text === undefined ? '' : createHash('sha256').update(text).digest('hex');
 }
 
-function ssl(mode: string): boolean | { rejectUnauthorized: boolean } {
-  if (mode === 'disable') return false;
-  return { rejectUnauthorized: mode === 'verify-full' || mode === 'verify-ca' };
+/** Everything that shapes a connection is part of the key, so one resource's settings never leak into another's. */
+function key(e: ResolvedEndpoint): string {
+  return [
+    e.host,
+    e.port,
+    e.username,
+    e.database,
+    e.sslmode,
+    hash(e.sslrootcert),
+    e.connectTimeout,
+    e.statementTimeout,
+    e.keepaliveIdle,
+    e.poolSize,
+    hash(e.password),
+  ].join('\u0000');
+}
+
+/**
+ * node-postgres takes defaults from PG* variables and ~/.pgpass; none of that may reach Materialize
+ * unasked. It also answers a cleartext password request on any connection; that is refused where the
+ * password would cross a network unencrypted.
+ */
+function clientClass(e: ResolvedEndpoint): typeof Client {
+  const refuseCleartext = e.sslmode === 'disable' && !isLocal(e.host);
+  return class GuardedClient extends Client {
+    constructor(config: ClientConfig) {
+      // pg-pool hides `password` as a non-enumerable property, which a spread would drop.
+      super({ ...config, password: config.password, connectionTimeoutMillis: e.connectTimeout * 1000 });
+      const params = (this as unknown as { connectionParameters: Record<string, unknown> }).connectionParameters;
+      for (const fromEnvironment of ['options', 'client_encoding', 'replication']) params[fromEnvironment] = undefined;
+    }
+
+    _handleAuthCleartextPassword(msg: unknown): void {
+      const self = this as unknown as { connection: { emit(ev: string, err: Error): void } };
+      if (refuseCleartext) {
+        self.connection.emit(
+          'error',
+          new MaterializeError(
+            `the server at ${e.host}:${e.port} asked for the password in cleartext over an unencrypted connection; ` +
+              'refused. Use sslmode verify-full (or verify-ca) for a host across a network',
+          ),
+        );
+        return;
+      }
+      (
+        Client.prototype as unknown as { _handleAuthCleartextPassword(m: unknown): void }
+      )._handleAuthCleartextPassword.call(this, msg);
+    }
+  };
 }
 
 export function poolFor(e: ResolvedEndpoint): Pool {
@@ -24,15 +70,29 @@ export function poolFor(e: ResolvedEndpoint): Pool {
   let pool = pools.get(k);
   if (!pool) {
     pool = new Pool({
+      Client: clientClass(e),
       host: e.host,
       port: e.port,
       user: e.username,
-      password: e.password,
+      // A function, so that node-postgres never falls back to PGPASSWORD or ~/.pgpass.
+      password: async () => {
+        if (e.password === undefined)
+          throw new MaterializeError(
+            'Materialize asked for a password and none is set (materialize:password, MZ_PASSWORD or the ' +
+              "resource's materialize.password; PGPASSWORD and ~/.pgpass are not read)",
+          );
+        return e.password;
+      },
       database: e.database,
-      ssl: ssl(e.sslmode),
+      ssl: tlsOptions(e),
       application_name: APPLICATION_NAME,
-      connectionTimeoutMillis: e.connectTimeout * 1000,
-      max: POOL_SIZE,
+      // The connect timeout is the client's own (above): here 0 means a checkout waits in the queue for as
+      // long as it takes, since every statement ahead of it is bounded by query_timeout.
+      connectionTimeoutMillis: 0,
+      query_timeout: e.statementTimeout * 1000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: e.keepaliveIdle * 1000,
+      max: e.poolSize,
       idleTimeoutMillis: 30_000,
       allowExitOnIdle: true,
     });
@@ -48,55 +108,93 @@ export interface Session {
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
 }
 
-const used = new WeakSet<PoolClient>();
+/** An error after which nobody knows whether the statement took effect: no answer in time, or no connection. */
+export interface OutcomeUnknown {
+  outcomeUnknown: true;
+}
+
+export function isOutcomeUnknown(err: unknown): err is Error & OutcomeUnknown {
+  return (err as Partial<OutcomeUnknown> | undefined)?.outcomeUnknown === true;
+}
 
 async function connect(e: ResolvedEndpoint): Promise<PoolClient> {
   try {
     return await poolFor(e).connect();
   } catch (err) {
     throw new MaterializeError(
-      `cannot connect to Materialize at ${e.host}:${e.port} (database ${e.database}, user ${e.username}, sslmode ${e.sslmode}): ` +
-        `${(err as Error).message}. Set materialize:host/port/username/password (stack config), MZ_HOST and friends, or the resource's materialize input.`,
+      `cannot connect to Materialize at ${e.host}:${e.port} (database ${e.database}, user ${e.username}, sslmode ${e.sslmode}, ` +
+        `connectTimeout ${e.connectTimeout} s): ${(err as Error).message}. Set materialize:host/port/username/password ` +
+        "(stack config), MZ_HOST and friends, or the resource's materialize input.",
       (err as { code?: string }).code,
     );
   }
 }
 
+function unknownOutcome(err: Error, e: ResolvedEndpoint): Error & OutcomeUnknown {
+  const timedOut = err.message === QUERY_TIMEOUT;
+  const what = timedOut
+    ? `no answer within ${e.statementTimeout} s (statementTimeout)`
+    : `the connection to Materialize was lost (${err.message})`;
+  return Object.assign(
+    new Error(`${what}; whether Materialize applied the statement is unknown, so the object's state is unknown`),
+    { outcomeUnknown: true as const },
+  );
+}
+
+/** node-postgres's message when query_timeout expires. */
+const QUERY_TIMEOUT = 'Query read timeout';
+
 /** Statements that are safe to send again if a broken connection leaves it unknown whether they ran. */
 const IDEMPOTENT = /^(SELECT|DROP \w+ IF EXISTS) /;
 
+/** One checked-out client, watched for errors for the whole checkout. */
+class Checkout {
+  broken: Error | undefined;
+  private readonly onError = (err: Error) => {
+    this.broken ??= err;
+  };
+  constructor(readonly client: PoolClient) {
+    // pg-pool removes its own listener while a client is checked out; a socket that dies mid-statement
+    // then emits 'error' on the client, which would crash the process with no listener.
+    client.on('error', this.onError);
+  }
+  release(): void {
+    this.client.removeListener('error', this.onError);
+    this.client.release(this.broken ?? undefined);
+  }
+}
+
 /**
- * Runs `fn` on one pooled client. A pooled client the server closed while it sat idle fails its first
- * statement; when that statement is safe to repeat (a catalog read, a DROP IF EXISTS) the operation is
- * retried once on a new connection. A CREATE or ALTER is never sent twice.
+ * Runs `fn` on one pooled client. A statement that is safe to repeat (a catalog read, a DROP IF EXISTS) and
+ * lost its connection (a pooled client the server closed while idle, a dropped network) is sent once more
+ * on a new connection. A CREATE or ALTER is never sent twice, and nothing is repeated after a timeout.
+ * After a lost connection or a timeout, later statements of the same operation (a compensating DROP, a
+ * read-back) run on a fresh connection, so what happened can still be found out.
  */
 export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const client = await connect(e);
-    const reused = used.has(client);
-    used.add(client);
-    let statements = 0;
-    let firstIdempotent = false;
-    let broken: Error | undefined;
-    try {
-      return await fn({
-        query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
-          if (statements++ === 0) firstIdempotent = IDEMPOTENT.test(sql);
-          try {
-            return (await client.query<R>(sql, params)).rows;
-          } catch (err) {
-            // A lost connection is not reused; a SQL error (it has a SQLSTATE) leaves the session healthy.
-            if (!(err as { code?: string }).code) broken = err as Error;
-            throw err;
-          }
-        },
-      });
-    } catch (err) {
-      if (broken && reused && statements === 1 && firstIdempotent && attempt === 0) continue;
-      throw err;
-    } finally {
-      client.release(broken);
+  let current = new Checkout(await connect(e));
+  const send = async <R extends QueryResultRow>(sql: string, params: unknown[] | undefined, retried: boolean) => {
+    if (current.broken) {
+      current.release();
+      current = new Checkout(await connect(e));
     }
+    try {
+      return (await current.client.query<R>(sql, params)).rows;
+    } catch (err) {
+      // An error the server sent leaves the session healthy; anything else (socket, timeout) does not.
+      if (err instanceof DatabaseError) throw err;
+      current.broken ??= err as Error;
+      const timedOut = (err as Error).message === QUERY_TIMEOUT;
+      if (!retried && !timedOut && IDEMPOTENT.test(sql)) return send<R>(sql, params, true);
+      throw unknownOutcome(err as Error, e);
+    }
+  };
+  try {
+    return await fn({
+      query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => send<R>(sql, params, false),
+    });
+  } finally {
+    current.release();
   }
 }
 

@@ -17,7 +17,7 @@ import {
   type MaterializeEndpoint,
 } from './endpoint';
 import { materializeError, MaterializeError } from './errors';
-import { withSession, type Session } from './pool';
+import { isOutcomeUnknown, withSession, type Session } from './pool';
 import { diagnoseFailures, diagnoseSecretValues, withDiagnosis } from '../diagnose/wiring';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
@@ -310,13 +310,22 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
                   'adoptExisting: true to take the object over, or choose another name',
                 secretsOf(inputs),
               );
-            throw await withDiagnosis(
-              materializeError(err, `creating ${adapter.label} ${qualifiedName(location)}`, secretsOf(inputs)),
+            const failed = materializeError(
               err,
-              adapter.kind,
-              inputs,
-              s,
+              `creating ${adapter.label} ${qualifiedName(location)}`,
+              secretsOf(inputs),
             );
+            // The CREATE may have committed: look on a fresh connection and hand Pulumi whatever is there.
+            const made = isOutcomeUnknown(err)
+              ? await adapter.readRow(s, { location }).catch(() => undefined)
+              : undefined;
+            if (made)
+              throw Object.assign(failed, {
+                id: made.id,
+                properties: actualOutputs(inputs, made, args),
+                reasons: [failed.message],
+              });
+            throw await withDiagnosis(failed, err, adapter.kind, inputs, s);
           }
           try {
             for (const statement of after) await run(s, statement, inputs);
@@ -384,11 +393,17 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         } catch (err) {
           // Some statements ran (a RENAME, say): give Pulumi the object as it now is, so the next run
           // plans from there instead of repeating what already happened.
-          const row = done > 0 ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
+          const row =
+            done > 0 || isOutcomeUnknown(err) ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
+          // What the catalog cannot tell (a secret's value) is taken as it was: sending it again is harmless.
           if (row)
             throw Object.assign(err as Error, {
               id,
-              properties: actualOutputs(news, row, { ...sqlArgs(olds), ownerRole: news.ownerRole ?? olds.ownerRole }),
+              properties: actualOutputs(news, row, {
+                ...sqlArgs(olds),
+                ownerRole: news.ownerRole ?? olds.ownerRole,
+                usage: news.usage ?? olds.usage,
+              }),
               reasons: [(err as Error).message],
             });
           throw err;

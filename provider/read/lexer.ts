@@ -30,7 +30,11 @@ export class SqlReadError extends Error {
 
 function context(sql: string, pos: number): string {
   if (pos >= sql.length) return 'end of statement';
-  const text = sql.slice(pos, pos + 30).replace(/\s+/g, ' ');
+  // String literals may be credentials given as text: they are shown as '...' however they are spelled.
+  const text = sql
+    .slice(pos, pos + 30)
+    .replace(/(?:[Ee]?'(?:[^']|'')*(?:'|$))|\$[A-Za-z_0-9]*\$[^]*$/g, "'...'")
+    .replace(/\s+/g, ' ');
   return `near ${JSON.stringify(text + (pos + 30 < sql.length ? '...' : ''))}`;
 }
 

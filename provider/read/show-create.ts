@@ -92,6 +92,18 @@ function kindTables(): Map<ConnectionKind, KindTable> {
 }
 
 /** Every option keyword any spec knows, for error messages. */
+/** The most words any option name has: an unknown option is named from at most this many words. */
+const MAX_OPTION_WORDS = Math.max(
+  ...Object.values(connectionSpecs).flatMap((s) => s.options.map((o) => o.keyword.split(' ').length)),
+);
+
+/** Up to MAX_OPTION_WORDS keywords from the reader's position; bounded so a long run of words stays cheap. */
+function wordsAhead(r: Reader): string[] {
+  const words: string[] = [];
+  for (let j = 0; j < MAX_OPTION_WORDS && r.keywordAt(j) !== undefined; j++) words.push(r.keywordAt(j)!);
+  return words;
+}
+
 function knownElsewhere(keyword: string, except: ConnectionKind): string[] {
   return Object.values(connectionSpecs)
     .filter((s) => s.kind !== except && s.options.some((o) => o.keyword === keyword))
@@ -180,9 +192,10 @@ function describe(t: Token): string {
     case 'word':
       return `"${t.value.toUpperCase()}"`;
     case 'ident':
-      return `identifier "${t.value}"`;
+      return `identifier ${JSON.stringify(t.value.length > 64 ? `${t.value.slice(0, 61)}...` : t.value)}`;
     case 'string':
-      return `string literal ${JSON.stringify(t.value)}`;
+      // Never the text: a literal in create_sql may be a credential given as text.
+      return `a string literal (${t.value.length} character${t.value.length === 1 ? '' : 's'})`;
     case 'number':
       return `number ${t.value}`;
     case 'punct':
@@ -286,8 +299,7 @@ function readPrivatelink(r: Reader, keyword: string, allowed: readonly string[])
     const start = r.peek();
     const name = allowed.find((k) => k.split(' ').every((w, j) => r.keywordAt(j) === w));
     if (!name) {
-      const words: string[] = [];
-      for (let j = 0; r.keywordAt(j) !== undefined; j++) words.push(r.keywordAt(j)!);
+      const words = wordsAhead(r);
       r.fail(
         `unknown option ${words.join(' ') || describe(start)} in ${keyword} (...); expected ${allowed.join(' or ')}`,
       );
@@ -383,8 +395,7 @@ function matchOption(r: Reader, table: KindTable): { words: string[]; entry: Ent
 
 function unknownOption(r: Reader, table: KindTable): never {
   const start = r.peek();
-  const words: string[] = [];
-  for (let j = 0; r.keywordAt(j) !== undefined; j++) words.push(r.keywordAt(j)!);
+  const words = wordsAhead(r);
   if (words.length === 0) r.fail(`expected an option name, found ${describe(start)}`);
   // The longest prefix some other type knows names the option best (e.g. `DATABASE 'x'` → DATABASE).
   let name = words.join(' ');

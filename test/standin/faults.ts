@@ -12,6 +12,7 @@ interface PendingFailure extends InjectedError {
 export class Faults {
   private fails: PendingFailure[] = [];
   private delays: number[] = [];
+  private dropAfter = 0;
   latencyMs = 0;
   constructor(private dropAll: () => void) {}
 
@@ -31,9 +32,18 @@ export class Faults {
   dropConnections(): void {
     this.dropAll();
   }
+  /** The nth next statement takes effect, then every connection drops before its reply is sent. */
+  dropAfterNext(n: number): void {
+    this.dropAfter = n;
+  }
+  /** Called once a statement has taken effect, before its reply goes out. */
+  afterStatement(): void {
+    if (this.dropAfter > 0 && --this.dropAfter === 0) this.dropAll();
+  }
   reset(): void {
     this.fails = [];
     this.delays = [];
+    this.dropAfter = 0;
     this.latencyMs = 0;
   }
   /** Called once per statement: waits as configured, then returns an error to inject, if any. */

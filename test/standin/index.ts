@@ -37,6 +37,7 @@ export interface Standin {
     delayNext(n: number, ms: number): void;
     setLatency(ms: number): void;
     dropConnections(): void;
+    dropAfterNext(n: number): void;
     reset(): void;
   };
   secretValue(database: string, schema: string, name: string): string | undefined; // test-only backdoor
@@ -94,6 +95,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       delayNext: (n: number, ms: number) => faults.delayNext(n, ms),
       setLatency: (ms: number) => faults.setLatency(ms),
       dropConnections: () => faults.dropConnections(),
+      dropAfterNext: (n: number) => faults.dropAfterNext(n),
       reset: () => faults.reset(),
     },
     secretValue,

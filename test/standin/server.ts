@@ -241,6 +241,7 @@ export class PgServer {
         }
       } else out.push(w.commandComplete(res.tag));
       this.deps.log.finish(entry);
+      this.deps.faults.afterStatement();
       return true;
     } catch (e) {
       const err = e instanceof MzError ? e : new MzError((e as Error).message ?? String(e), SQLSTATE.internal);
@@ -418,6 +419,7 @@ export class PgServer {
         const reply = await this.forward(conn, data);
         const err = w.findError(reply);
         this.deps.log.finish(entry, err);
+        if (!err) this.deps.faults.afterStatement();
         return reply;
       }
       return this.forward(conn, data);
@@ -431,6 +433,12 @@ export class PgServer {
   private async forward(conn: Conn, data: Uint8Array): Promise<Uint8Array> {
     if (!conn.release) {
       conn.release = await this.deps.store.lock.acquire();
+      // A connection dropped while this statement waited must not keep the engine locked for everyone.
+      if (!this.conns.has(conn)) {
+        conn.release();
+        conn.release = undefined;
+        throw new MzError('connection closed', SQLSTATE.internal);
+      }
       await this.applyContext(conn.session!);
     }
     const reply = await this.deps.store.db.execProtocolRaw(data);

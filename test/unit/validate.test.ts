@@ -995,7 +995,7 @@ describe('secrets', () => {
     [
       'value must be a string',
       { name: 's', value: 1 },
-      [{ property: 'value', reason: 'value must be a string, got number 1' }],
+      [{ property: 'value', reason: 'value must be a string, got a number' }],
     ],
     [
       'lone surrogate',

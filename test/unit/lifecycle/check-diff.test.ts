@@ -93,7 +93,7 @@ describe('check', () => {
     const r = await pg.check({}, { name: 'pg', host: 'h', user: 'u', materialize: { port: 0 }, dropCascade: 'yes' });
     expect(r.failures).toEqual([
       { property: 'database', reason: 'DATABASE option is required' },
-      { property: 'materialize', reason: 'materialize.port must be an integer from 1 to 65535' },
+      { property: 'materialize', reason: 'materialize.port must be an integer from 1 to 65535, got 0' },
       { property: 'dropCascade', reason: 'dropCascade must be true or false' },
     ]);
   });

@@ -9,7 +9,7 @@ afterAll(() => closeAllPools());
 test('an unreachable Materialize is named, with where the settings come from', async () => {
   const e = resolveEndpoint({ host: '127.0.0.1', port: 1, username: 'me', connectTimeout: 2 }, {});
   await expect(withSession(e, async (s) => s.query('SELECT 1'))).rejects.toThrow(
-    /^cannot connect to Materialize at 127\.0\.0\.1:1 \(database materialize, user me, sslmode disable\): .*ECONNREFUSED.*Set materialize:host\/port\/username\/password \(stack config\), MZ_HOST and friends, or the resource's materialize input\.$/s,
+    /^cannot connect to Materialize at 127\.0\.0\.1:1 \(database materialize, user me, sslmode disable, connectTimeout 2 s\): .*ECONNREFUSED.*Set materialize:host\/port\/username\/password \(stack config\), MZ_HOST and friends, or the resource's materialize input\.$/s,
   );
 });
 
