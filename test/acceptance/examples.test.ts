@@ -282,7 +282,7 @@ describe.each(CASES)('examples/$example with the real Pulumi CLI', (c) => {
   });
   afterAll(async () => {
     if (stack) {
-      await stack.run(['destroy', '--yes']);
+      await stack.run(['destroy', '--yes', '--skip-preview']);
       stack.remove();
     }
     await clear();
@@ -296,7 +296,7 @@ describe.each(CASES)('examples/$example with the real Pulumi CLI', (c) => {
       { ...mz.secrets, ...c.secrets, ...bastion.secrets },
     );
 
-    await stack.ok(['up', '--yes']);
+    await stack.ok(['up', '--yes', '--skip-preview']);
     expect(await objects()).toEqual(c.created);
     await stack.ok(['preview', '--expect-no-changes']);
 
@@ -304,16 +304,16 @@ describe.each(CASES)('examples/$example with the real Pulumi CLI', (c) => {
       await stack.setConfig(c.change.key, c.change.value);
       const preview = await stack.ok(['preview', '--diff']);
       for (const statement of c.change.sql) expect(preview.stdout).toContain(shown(statement));
-      await stack.ok(['up', '--yes']);
+      await stack.ok(['up', '--yes', '--skip-preview']);
       await stack.ok(['preview', '--expect-no-changes']);
     }
 
     await sql(c.drift.statement);
     expect(await showCreate(c.drift.object)).toContain(c.drift.drifted);
-    const refresh = await stack.ok(['refresh', '--yes']);
+    const refresh = await stack.ok(['refresh', '--yes', '--skip-preview']);
     expect(refresh.stdout).toMatch(/~ 1 updated/);
     expect((await stack.run(['preview', '--expect-no-changes'])).code).not.toBe(0);
-    await stack.ok(['up', '--yes']);
+    await stack.ok(['up', '--yes', '--skip-preview']);
     const restored = await showCreate(c.drift.object);
     expect(restored).not.toContain(c.drift.drifted);
     expect(restored).toContain(c.drift.restored);
@@ -324,7 +324,7 @@ describe.each(CASES)('examples/$example with the real Pulumi CLI', (c) => {
       expect(state).not.toContain(value);
     if (c.example === 'ssh-bastion') expect(state).not.toContain(bastion.secrets.operatorPrivateKey.split('\n')[1]);
 
-    await stack.ok(['destroy', '--yes']);
+    await stack.ok(['destroy', '--yes', '--skip-preview']);
     expect(await objects()).toEqual([]);
   });
 });
@@ -338,7 +338,7 @@ describe('examples/multi-environment with the real Pulumi CLI: two Materialize e
     stack = new Stack({ programDir: path.join(ROOT, 'examples/multi-environment') });
   });
   afterAll(async () => {
-    await stack.run(['destroy', '--yes']);
+    await stack.run(['destroy', '--yes', '--skip-preview']);
     stack.remove();
     await production.close();
     await clear();
@@ -365,14 +365,14 @@ describe('examples/multi-environment with the real Pulumi CLI: two Materialize e
         productionPgPassword: 'production-pg-SEKRET',
       },
     );
-    await stack.ok(['up', '--yes']);
+    await stack.ok(['up', '--yes', '--skip-preview']);
     expect(await objects()).toEqual(['orders_db', 'pgpass', 'tunnel']);
     expect(await objects(production.url)).toEqual(['orders_db', 'pgpass', 'tunnel']);
     await stack.ok(['preview', '--expect-no-changes']);
 
     await sql(`ALTER CONNECTION ${q('tunnel')} SET (PORT = 2222)`, production.url);
-    expect((await stack.ok(['refresh', '--yes'])).stdout).toMatch(/~ 1 updated/);
-    await stack.ok(['up', '--yes']);
+    expect((await stack.ok(['refresh', '--yes', '--skip-preview'])).stdout).toMatch(/~ 1 updated/);
+    await stack.ok(['up', '--yes', '--skip-preview']);
     expect(await showCreate('tunnel', production.url)).toContain('PORT = 22');
     expect(await showCreate('tunnel', production.url)).not.toContain('PORT = 2222');
     await stack.ok(['preview', '--expect-no-changes']);
@@ -380,7 +380,7 @@ describe('examples/multi-environment with the real Pulumi CLI: two Materialize e
     const state = await stack.exportState();
     for (const value of ['production-acceptance-pw', 'staging-pg-SEKRET', 'production-pg-SEKRET'])
       expect(state).not.toContain(value);
-    await stack.ok(['destroy', '--yes']);
+    await stack.ok(['destroy', '--yes', '--skip-preview']);
     expect(await objects()).toEqual([]);
     expect(await objects(production.url)).toEqual([]);
   });

@@ -28,7 +28,7 @@ async function freshStack(config: Record<string, string> = {}, secrets: Record<s
 
 afterEach(async () => {
   if (stack) {
-    await stack.run(['destroy', '--yes']);
+    await stack.run(['destroy', '--yes', '--skip-preview']);
     stack.remove();
   }
   await clear();
@@ -36,9 +36,9 @@ afterEach(async () => {
 
 test('A2: `up --replace` creates before it deletes; the provider says to set deleteBeforeReplace, and with it the replacement works', async () => {
   await freshStack();
-  await stack.ok(['up', '--yes']);
+  await stack.ok(['up', '--yes', '--skip-preview']);
   const before = await tunnelId();
-  const refused = await stack.run(['up', '--yes', '--replace', TUNNEL_URN]);
+  const refused = await stack.run(['up', '--yes', '--skip-preview', '--replace', TUNNEL_URN]);
   expect(refused.code).not.toBe(0);
   expect(refused.output).toContain(
     'already exists and is not managed by this resource. If this is a replacement Pulumi started itself under ' +
@@ -50,7 +50,7 @@ test('A2: `up --replace` creates before it deletes; the provider says to set del
   await stack.ok(['preview', '--expect-no-changes']);
 
   await stack.setConfig('deleteBeforeReplace', 'true');
-  await stack.ok(['up', '--yes', '--replace', TUNNEL_URN]);
+  await stack.ok(['up', '--yes', '--skip-preview', '--replace', TUNNEL_URN]);
   const after = await tunnelId();
   expect(after).not.toBe(before);
   expect((await stack.outputs()).tunnelId).toBe(after);
@@ -59,9 +59,9 @@ test('A2: `up --replace` creates before it deletes; the provider says to set del
 
 test('A1: with adoptExisting, a create-before-delete replacement adopts the object and the old delete leaves it alone', async () => {
   await freshStack({ adopt: 'true' });
-  await stack.ok(['up', '--yes']);
+  await stack.ok(['up', '--yes', '--skip-preview']);
   const id = await tunnelId();
-  await stack.ok(['up', '--yes', '--replace', TUNNEL_URN]);
+  await stack.ok(['up', '--yes', '--skip-preview', '--replace', TUNNEL_URN]);
   // Before the fix the delete of the old resource dropped the object the new one had just adopted.
   expect(await objects()).toEqual(['t']);
   expect(await tunnelId()).toBe(id);
@@ -74,7 +74,7 @@ test('A3: a Pulumi secret given to a text option makes plannedSql and createSql 
   const preview = await stack.ok(['preview', '--diff']);
   expect(preview.output).not.toContain('SEKRETUSER');
   expect(preview.stdout).toMatch(/plannedSql\s*: \[secret\]/);
-  await stack.ok(['up', '--yes']);
+  await stack.ok(['up', '--yes', '--skip-preview']);
   expect(await stack.exportState()).not.toContain('SEKRETUSER');
   // The value reached Materialize all the same.
   const rows = await sql(`SELECT create_sql FROM mz_catalog.mz_connections WHERE name = 'k'`);
@@ -96,7 +96,7 @@ describe('A4: a Materialize move that comes from the stack config', () => {
 
   test('is refused in preview with guidance; nothing is created in the new place, nothing half-applied', async () => {
     await freshStack();
-    await stack.ok(['up', '--yes']);
+    await stack.ok(['up', '--yes', '--skip-preview']);
     const port = new URL(process.env.MZ_STANDIN_URL!).port;
     await stack.setConfig('materialize:port', new URL(other.url).port);
     const preview = await stack.run(['preview']);
@@ -104,7 +104,7 @@ describe('A4: a Materialize move that comes from the stack config', () => {
     expect(preview.output).toContain(
       'and the change comes from materialize:host/port in the stack config or MZ_HOST/MZ_PORT, not from this resource',
     );
-    const up = await stack.run(['up', '--yes']);
+    const up = await stack.run(['up', '--yes', '--skip-preview']);
     expect(up.code).not.toBe(0);
     expect(await objects(other.url)).toEqual([]);
     expect(await objects()).toEqual(['t']);
@@ -115,11 +115,11 @@ describe('A4: a Materialize move that comes from the stack config', () => {
 
 test('A5: an update that fails part-way records only what Materialize has, and the next up finishes it', async () => {
   await freshStack();
-  await stack.ok(['up', '--yes']);
+  await stack.ok(['up', '--yes', '--skip-preview']);
   await stack.setConfig('tunnelName', 't2');
   await stack.setConfig('ownerRole', 'nobody');
   await stack.setConfig('comment', 'hello');
-  const failed = await stack.run(['up', '--yes']);
+  const failed = await stack.run(['up', '--yes', '--skip-preview']);
   expect(failed.code).not.toBe(0);
   expect(failed.output).toContain("unknown role 'nobody'");
   expect(await objects()).toEqual(['t2']);
@@ -129,7 +129,7 @@ test('A5: an update that fails part-way records only what Materialize has, and t
   expect(tunnel.outputs).not.toHaveProperty('comment');
   await sql('CREATE ROLE nobody');
   try {
-    await stack.ok(['up', '--yes']);
+    await stack.ok(['up', '--yes', '--skip-preview']);
     const rows = await sql(
       `SELECT r.name AS owner, cm.comment FROM mz_catalog.mz_connections c JOIN mz_catalog.mz_roles r ON r.id = c.owner_id
        LEFT JOIN mz_internal.mz_comments cm ON cm.id = c.id WHERE c.name = 't2'`,
@@ -137,18 +137,18 @@ test('A5: an update that fails part-way records only what Materialize has, and t
     expect(rows).toEqual([{ owner: 'nobody', comment: 'hello' }]);
     await stack.ok(['preview', '--expect-no-changes']);
   } finally {
-    await stack.run(['destroy', '--yes']);
+    await stack.run(['destroy', '--yes', '--skip-preview']);
     await sql('DROP ROLE nobody');
   }
 });
 
 test('A7: destroy after an out-of-band drop and re-create under the same name leaves the stranger alone', async () => {
   await freshStack();
-  await stack.ok(['up', '--yes']);
+  await stack.ok(['up', '--yes', '--skip-preview']);
   await sql(`DROP CONNECTION "materialize"."public"."t"`);
   await sql(`CREATE CONNECTION "materialize"."public"."t" TO SSH TUNNEL (HOST 'stranger.example.com', USER 'x')`);
   const stranger = await tunnelId();
-  await stack.ok(['destroy', '--yes']);
+  await stack.ok(['destroy', '--yes', '--skip-preview']);
   expect(await objects()).toEqual(['t']);
   expect(await tunnelId()).toBe(stranger);
 });

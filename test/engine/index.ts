@@ -684,7 +684,12 @@ export class Engine {
     const keys = changedKeys(old.inputs, inputs);
     let hasChanges = d.changes === 'some' || (d.changes === 'unknown' && keys.length > 0);
     if (!hasChanges && old.initErrors?.length) hasChanges = true; // resources with init errors get an Update
-    const replaceKeys = o.replaceOnChanges.includes('*') ? keys : keys.filter((k) => o.replaceOnChanges.includes(k));
+    // The real engine matches replaceOnChanges against the keys the provider reports changed; a dynamic provider
+    // reports none, so only a DIFF_UNKNOWN (the engine diffs the inputs itself) can trigger it.
+    const reported = d.changes === 'unknown' ? keys : [];
+    const replaceKeys = o.replaceOnChanges.includes('*')
+      ? reported
+      : reported.filter((k) => o.replaceOnChanges.includes(k));
     const replaces = [...new Set([...d.replaces, ...(hasChanges ? replaceKeys : [])])];
     const diff: StepDiff = {
       changes: d.changes,
