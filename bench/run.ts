@@ -387,7 +387,10 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e?.stack ?? e}\n`);
-  process.exit(1);
-});
+// `--cli`: the real Pulumi CLI against the no-op floor instead (bench/cli.ts).
+if (process.argv.includes('--cli')) void import('./cli');
+else
+  main().catch((e) => {
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exit(1);
+  });
