@@ -4,6 +4,9 @@ import type * as Iam from '@aws-sdk/client-iam';
 import type { AwsSettings } from './inputs';
 
 /** A role as IAM reports it. */
+
+/** IAM's tag list from a name → value map. */
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 export interface RoleState {
   arn: string;
   roleId: string;
@@ -123,7 +126,7 @@ export function sdkIam(settings: AwsSettings = {}): IamApi {
           Description: req.description,
           MaxSessionDuration: req.maxSessionDuration,
           PermissionsBoundary: req.permissionsBoundary,
-          Tags: Object.entries(req.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+          Tags: tagList(req.tags ?? {}),
         }),
       );
       return roleState(r.Role);
@@ -189,7 +192,7 @@ export function sdkIam(settings: AwsSettings = {}): IamApi {
       await send(
         new m.TagRoleCommand({
           RoleName: roleName,
-          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          Tags: tagList(tags),
         }),
       );
     },
