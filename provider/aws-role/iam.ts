@@ -3,10 +3,10 @@
 import type * as Iam from '@aws-sdk/client-iam';
 import type { AwsSettings } from './inputs';
 
-/** A role as IAM reports it. */
-
 /** IAM's tag list from a name → value map. */
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/** A role as IAM reports it. */
 export interface RoleState {
   arn: string;
   roleId: string;
