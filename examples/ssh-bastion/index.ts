@@ -8,7 +8,8 @@
 //
 // Config: bastionHost, bastionPort (22), bastionUser (materialize), bastionHostKey (SHA256:..., from
 // `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the bastion), operatorUser (who may write the
-// tunnel user's authorized_keys; default bastionUser), keyRotation (any text; change it to rotate),
+// tunnel user's authorized_keys; default bastionUser), authorizedKeysPath (where sshd's AuthorizedKeysFile
+// points; default ~/.ssh/authorized_keys), keyRotation (any text; change it to rotate),
 // pgHost, pgPort (5432), pgDatabase, pgUser; secrets: operatorPrivateKey (omit to use the SSH agent), pgPassword.
 import * as pulumi from '@pulumi/pulumi';
 import * as mz from 'pulumi-materialize-connections';
@@ -30,6 +31,7 @@ const tunnel = new mz.SshTunnelConnection('bastion', {
 const keys = new mz.SshBastionAuthorizedKeys('bastion-keys', {
   connection: tunnel,
   loginUser: config.get('operatorUser'),
+  path: config.get('authorizedKeysPath'),
   hostKeySha256: config.require('bastionHostKey'),
   ...(operatorPrivateKey ? { privateKey: operatorPrivateKey } : { agent: true }),
   // The keys may only forward to PostgreSQL, and get no terminal.

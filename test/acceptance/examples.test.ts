@@ -265,6 +265,7 @@ function bastionConfig(c: ExampleCase): { config: Record<string, string>; secret
       bastionPort: String(ssh.port),
       bastionUser: ssh.user,
       bastionHostKey: hostKey(),
+      authorizedKeysPath: ssh.authorizedKeysFile,
       pgHost: pg.host,
       pgPort: String(pg.port),
       pgDatabase: 'postgres',
