@@ -98,10 +98,20 @@ export class Recorder {
   }
 }
 
-/** Every string in the verdict with the secret values (and their base64 forms) replaced by ********. */
+/**
+ * Every string in the verdict with the secret values (and their base64 forms) replaced by ********, whatever
+ * their length: a verdict quotes what the upstream answered to the very credentials it was given, so even a
+ * short value would appear in it verbatim.
+ */
 export function scrubVerdict(v: Verdict, secrets: readonly string[]): Verdict {
+  const values = [...new Set(secrets.filter((s) => s !== ''))].sort((a, b) => b.length - a.length);
+  const everywhere = (text: string) =>
+    values.reduce(
+      (out, s) => out.split(s).join('********').split(Buffer.from(s, 'utf8').toString('base64')).join('********'),
+      scrub(text, secrets),
+    );
   return JSON.parse(JSON.stringify(v), (key, value) =>
-    typeof value === 'string' && key !== 'kind' ? scrub(value, secrets) : value,
+    typeof value === 'string' && key !== 'kind' ? everywhere(value) : value,
   ) as Verdict;
 }
 

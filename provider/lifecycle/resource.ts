@@ -395,15 +395,16 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           // plans from there instead of repeating what already happened.
           const row =
             done > 0 || isOutcomeUnknown(err) ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
-          // What the catalog cannot tell (a secret's value) is taken as it was: sending it again is harmless.
+          // What the catalog cannot tell (a secret's value, the first statement of its plan) is recorded as set
+          // only once a statement is known to have applied; until then the next run sends it again.
           if (row)
             throw Object.assign(err as Error, {
               id,
-              properties: actualOutputs(news, row, {
-                ...sqlArgs(olds),
-                ownerRole: news.ownerRole ?? olds.ownerRole,
-                usage: news.usage ?? olds.usage,
-              }),
+              properties: actualOutputs(
+                news,
+                row,
+                done > 0 ? sqlArgs(news) : { ...sqlArgs(olds), ownerRole: news.ownerRole ?? olds.ownerRole },
+              ),
               reasons: [(err as Error).message],
             });
           throw err;

@@ -94,7 +94,7 @@ describe('check and diff', () => {
       {
         property: 'keyRotation',
         reason:
-          'unknown property "keyRotation" for secrets (known: name, schemaName, databaseName, value, comment, ownerRole)',
+          'unknown property "keyRotation" for secrets (known: name, schemaName, databaseName, value, comment, ownerRole, usage)',
       },
     ]);
   });

@@ -154,8 +154,21 @@ describe.each(connectionKinds)('%s', (kind) => {
 });
 
 /** The top-level options of a rendered CREATE CONNECTION, split at depth-1 commas outside literals and quotes. */
+/** The index of the first `(` outside quoted identifiers and literals (names may contain ` (`). */
+function optionsOpen(sql: string): number {
+  let quote: string | undefined;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (quote) {
+      if (ch === quote) quote = sql[i + 1] === quote ? (i++, quote) : undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') return i;
+  }
+  throw new Error(`no option list in ${sql}`);
+}
+
 function splitOptions(sql: string): { head: string; options: string[]; tail: string } {
-  const open = sql.indexOf(' (') + 1;
+  const open = optionsOpen(sql);
   let depth = 0;
   let quote: string | undefined;
   const cuts: number[] = [];

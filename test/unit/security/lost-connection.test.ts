@@ -136,12 +136,12 @@ describe('create (CREATE, COMMENT, SELECT)', () => {
     // The server applied it after the provider had looked: the next run is told, and adoption is the way on.
     expect(await found('lc_create_6')).toBeDefined();
     await expect(secret.create(inputs('lc_create_6'))).rejects.toThrow(
-      /already exists and is not managed by this stack/,
+      /already exists and is not managed by this resource/,
     );
   });
 });
 
-describe('update (ALTER SECRET value, RENAME, COMMENT, SELECT)', () => {
+describe('update (SELECT id check, ALTER SECRET value, RENAME, COMMENT, SELECT)', () => {
   async function made(name: string) {
     const r = await secret.create({ name, value: 'old-value-1', comment: 'a', materialize: materialize() });
     return r;
@@ -153,10 +153,19 @@ describe('update (ALTER SECRET value, RENAME, COMMENT, SELECT)', () => {
     materialize: materialize(),
   });
 
-  test.each([1, 2, 3])('statement %i took effect, reply lost: Pulumi gets the object as it now is', async (nth) => {
+  test('the id check lost: sent again (a SELECT is safe to repeat), the update succeeds', async () => {
+    const { id, outs } = await made('lc_update_0');
+    const r = await replyLost(1, () => secret.update(id, outs, change('lc_update_0')));
+    expect(r).toEqual({
+      status: 'fulfilled',
+      value: { outs: expect.objectContaining({ name: 'lc_update_0_new', comment: 'b', value: 'new-value-2' }) },
+    });
+  });
+
+  test.each([1, 2, 3])('ALTER %i took effect, reply lost: Pulumi gets the object as it now is', async (nth) => {
     const name = `lc_update_${nth}`;
     const { id, outs } = await made(name);
-    const r = await replyLost(nth, () => secret.update(id, outs, change(name)));
+    const r = await replyLost(nth + 1, () => secret.update(id, outs, change(name)));
     expect(r.status).toBe('rejected');
     const err = (r as PromiseRejectedResult).reason as Error & { id?: string; properties?: Record<string, unknown> };
     expect(err.message).toMatch(lost);
@@ -169,7 +178,7 @@ describe('update (ALTER SECRET value, RENAME, COMMENT, SELECT)', () => {
 
   test('the read-back lost: sent again, the update succeeds', async () => {
     const { id, outs } = await made('lc_update_4');
-    const r = await replyLost(4, () => secret.update(id, outs, change('lc_update_4')));
+    const r = await replyLost(5, () => secret.update(id, outs, change('lc_update_4')));
     expect(r).toEqual({
       status: 'fulfilled',
       value: { outs: expect.objectContaining({ name: 'lc_update_4_new', comment: 'b' }) },
@@ -177,13 +186,14 @@ describe('update (ALTER SECRET value, RENAME, COMMENT, SELECT)', () => {
   });
 });
 
-describe('delete (DROP IF EXISTS)', () => {
+describe('delete (SELECT id check, DROP IF EXISTS)', () => {
   test('reply lost: sent again on a fresh connection; the object is gone', async () => {
     const { id, outs } = await secret.create({ name: 'lc_delete_1', value: 'x', materialize: materialize() });
-    const r = await replyLost(1, () => secret.delete(id, outs));
+    const r = await replyLost(2, () => secret.delete(id, outs));
     expect(r.status).toBe('fulfilled');
     expect(await found('lc_delete_1')).toBeUndefined();
     expect(mine().map((e) => e.sql)).toEqual([
+      expect.stringMatching(/^SELECT o\.id, [\s\S]*\nFROM mz_catalog\.mz_secrets o\n/),
       'DROP SECRET IF EXISTS "materialize"."public"."lc_delete_1"',
       'DROP SECRET IF EXISTS "materialize"."public"."lc_delete_1"',
     ]);
@@ -191,7 +201,7 @@ describe('delete (DROP IF EXISTS)', () => {
 
   test('dropped in flight: sent again; the object is gone', async () => {
     const { id, outs } = await secret.create({ name: 'lc_delete_2', value: 'x', materialize: materialize() });
-    const r = await droppedInFlight(1, () => secret.delete(id, outs));
+    const r = await droppedInFlight(2, () => secret.delete(id, outs));
     expect(r.status).toBe('fulfilled');
     expect(await found('lc_delete_2')).toBeUndefined();
   });
