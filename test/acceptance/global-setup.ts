@@ -35,6 +35,8 @@ export default async function globalSetup(): Promise<void> {
     port: 0,
     password: randomBytes(12).toString('hex'),
     awsIamEndpoint: services.motoUrl(),
+    // examples/aws-glue-schema-registry: Materialize ships Glue behind this flag.
+    features: { glueSchemaRegistry: true },
   });
   g.__mzStandin = s;
   process.env.MZ_STANDIN_URL = s.url;
