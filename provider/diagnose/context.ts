@@ -2,8 +2,12 @@
 // (Materialize never returns them), the tunnel, and the clean-ups to run when the budget ends.
 import type { ObjectRef } from '../args';
 import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../sql/quote';
+import { tlsHandshake } from './net';
 import type { Tunnel } from './tunnel';
 import type { Recorder } from './verdict';
+
+/** The SQL names of the TLS options every kind with TLS shares, for messages. */
+export const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
 
 export interface ProbeContext {
   readonly rec: Recorder;
@@ -91,4 +95,16 @@ export function missingSecret(ctx: ProbeContext, arg: string, keyword: string): 
     `${ctx.describe(arg, keyword)} was not given to the probe (Materialize never returns secret values): pass it to check this`,
   );
   return true;
+}
+
+/** The connection's CA, client certificate and key, as far as the probe was given them. */
+export function tlsFiles(ctx: ProbeContext): { ca?: string; cert?: string; key?: string } {
+  return { ca: ctx.text('sslCertificateAuthority'), cert: ctx.text('sslCertificate'), key: ctx.text('sslKey') };
+}
+
+/** The TLS step with the connection's own options, noting the secrets the probe was not given. */
+export async function checkTls(ctx: ProbeContext, host: string, port: number): Promise<void> {
+  missingSecret(ctx, 'sslCertificateAuthority', TLS_NAMES.ca);
+  missingSecret(ctx, 'sslKey', 'SSL KEY');
+  await tlsHandshake(ctx.rec, host, port, { ...tlsFiles(ctx), verify: true }, TLS_NAMES, ctx.tunnel);
 }

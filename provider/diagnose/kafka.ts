@@ -5,8 +5,8 @@ import tls from 'node:tls';
 import { Kafka, logLevel, type Admin, type ISocketFactory, type SASLOptions } from 'kafkajs';
 import type { Broker } from '../args';
 import { effectiveSecurityProtocol } from '../specs/kafka';
-import { missingSecret, type ProbeContext } from './context';
-import { hostPort, isTlsError, messageOf, reach, tlsFailure, tlsHandshake } from './net';
+import { checkTls, missingSecret, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
+import { hostPort, isTlsError, messageOf, reach, tlsFailure } from './net';
 import { ProbeFailure } from './verdict';
 
 const MECHANISMS: Record<string, SASLOptions['mechanism']> = {
@@ -14,7 +14,6 @@ const MECHANISMS: Record<string, SASLOptions['mechanism']> = {
   'SCRAM-SHA-256': 'scram-sha-256',
   'SCRAM-SHA-512': 'scram-sha-512',
 };
-const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
 
 export function kafkaBrokers(args: Readonly<Record<string, unknown>>): string[] {
   const brokers = (args.brokers as Broker[] | undefined) ?? [];
@@ -95,16 +94,8 @@ export async function probeKafka(ctx: ProbeContext): Promise<void> {
     await reach(rec, host, port, ctx.tunnel);
   }
 
-  const tlsOpts = {
-    ca: ctx.text('sslCertificateAuthority'),
-    cert: ctx.text('sslCertificate'),
-    key: ctx.text('sslKey'),
-  };
-  if (useTls) {
-    missingSecret(ctx, 'sslCertificateAuthority', TLS_NAMES.ca);
-    missingSecret(ctx, 'sslKey', 'SSL KEY');
-    await tlsHandshake(rec, first.host, first.port, { ...tlsOpts, verify: true }, TLS_NAMES, ctx.tunnel);
-  }
+  const tlsOpts = tlsFiles(ctx);
+  if (useTls) await checkTls(ctx, first.host, first.port);
 
   let sasl: SASLOptions | undefined;
   const mechanismName = String(ctx.args.saslMechanisms ?? '').toUpperCase();

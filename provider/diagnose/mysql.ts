@@ -2,11 +2,9 @@
 // and GTID settings Materialize's MySQL source needs (log_bin, binlog_format = ROW, binlog_row_image = FULL,
 // gtid_mode = ON, enforce_gtid_consistency = ON). MariaDB has other GTIDs and none of these two variables.
 import { createConnection, type Connection, type ConnectionOptions } from 'mysql2/promise';
-import { missingSecret, type ProbeContext } from './context';
+import { missingSecret, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
 import { isTlsError, messageOf, networkFailure, reach, tlsFailure } from './net';
 import { ProbeFailure } from './verdict';
-
-const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
 
 export interface Finding {
   check: string;
@@ -85,7 +83,7 @@ export function replicationGrants(grants: readonly string[]): { ok: boolean; mis
 }
 
 function sslOptions(ctx: ProbeContext, mode: string): ConnectionOptions['ssl'] {
-  const files = { ca: ctx.text('sslCertificateAuthority'), cert: ctx.text('sslCertificate'), key: ctx.text('sslKey') };
+  const files = tlsFiles(ctx);
   switch (mode) {
     case 'disabled':
       return undefined;

@@ -2,14 +2,12 @@
 // source needs: wal_level = logical, the REPLICATION attribute, a publication.
 import tls from 'node:tls';
 import { Client, type ClientConfig } from 'pg';
-import { missingSecret, type ProbeContext } from './context';
+import { missingSecret, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
 import { isTlsError, messageOf, networkFailure, reach, tlsFailure } from './net';
 import { ProbeFailure } from './verdict';
 
-const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
-
 function sslConfig(ctx: ProbeContext, mode: string, host: string): ClientConfig['ssl'] {
-  const files = { ca: ctx.text('sslCertificateAuthority'), cert: ctx.text('sslCertificate'), key: ctx.text('sslKey') };
+  const files = tlsFiles(ctx);
   switch (mode) {
     case 'disable':
       return false;

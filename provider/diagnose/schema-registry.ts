@@ -3,11 +3,9 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { missingSecret, type ProbeContext } from './context';
-import { isTlsError, messageOf, networkFailure, reach, tlsFailure, tlsHandshake } from './net';
+import { checkTls, missingSecret, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
+import { isTlsError, messageOf, networkFailure, reach, tlsFailure } from './net';
 import { ProbeFailure } from './verdict';
-
-const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
 
 interface Answer {
   status: number;
@@ -31,16 +29,8 @@ export async function probeSchemaRegistry(ctx: ProbeContext): Promise<void> {
   const port = Number(url.port || (secure ? 443 : 80));
   await reach(rec, host, port, ctx.tunnel);
 
-  const tlsOpts = {
-    ca: ctx.text('sslCertificateAuthority'),
-    cert: ctx.text('sslCertificate'),
-    key: ctx.text('sslKey'),
-  };
-  if (secure) {
-    missingSecret(ctx, 'sslCertificateAuthority', TLS_NAMES.ca);
-    missingSecret(ctx, 'sslKey', 'SSL KEY');
-    await tlsHandshake(rec, host, port, { ...tlsOpts, verify: true }, TLS_NAMES, ctx.tunnel);
-  }
+  const tlsOpts = tlsFiles(ctx);
+  if (secure) await checkTls(ctx, host, port);
   const headers: Record<string, string> = { Accept: 'application/vnd.schemaregistry.v1+json, application/json' };
   if (ctx.has('username')) {
     if (missingSecret(ctx, 'username', 'USERNAME') || missingSecret(ctx, 'password', 'PASSWORD')) return;
