@@ -1,7 +1,7 @@
 // What every Materialize object resource shares: location, comment, owner, endpoint, the planned SQL,
 // and the conversion of resource references into plain `{ name, schemaName, databaseName }` inputs.
 import * as pulumi from '@pulumi/pulumi';
-import type { ObjectRef } from '../provider/args';
+import { LIFECYCLE_ARGS, type ObjectRef } from '../provider/args';
 import type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
 import { connectionSpecs, type ConnectionKind, type OptionSpec } from '../provider/specs';
 import { shimFor } from './shim';
@@ -140,7 +140,8 @@ export function registerObject(
   // plannedSql and createSql quote the arguments. The engine marks a value secret by its key, and only when
   // the program sent that key as a secret (pulumi-engine-findings.md A3), so both keys go out as placeholders
   // that are secret exactly when an argument is whose value the provider does not mask itself.
-  const masked = new Set(['materialize', ...secretOutputs]);
+  // Lifecycle arguments (the endpoint, the probe's secrets, ...) never appear in SQL; masked options are masked.
+  const masked = new Set<string>([...LIFECYCLE_ARGS, ...secretOutputs]);
   const quoted = pulumi.output(Object.fromEntries(Object.entries(props).filter(([k]) => !masked.has(k))));
   for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = quoted.apply(() => '');
   const options: pulumi.CustomResourceOptions = {

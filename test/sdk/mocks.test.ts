@@ -254,16 +254,25 @@ test('plannedSql and createSql go out secret exactly when an argument they would
     materialize: { host: 'mz', password: 'pw' },
   });
   const secret = new mz.Secret('s-value', { name: 's', value: pulumi.secret('v') });
+  // The probe's secrets never appear in SQL either.
+  const probed = new mz.PostgresConnection('pg-diagnose', {
+    name: 'p',
+    host: 'h',
+    user: 'u',
+    database: 'd',
+    diagnose: pulumi.secret({ secrets: { pw: 'x' } }),
+  });
   // A session token is masked as text in the SQL; a secret host is not.
   const token = new mz.AwsConnection('aws-token', { name: 'a', sessionToken: pulumi.secret('tok') });
   const host = new mz.SshTunnelConnection('t-host', { name: 't', host: pulumi.secret('bastion'), user: 'u' });
-  await settle([plain, secretUser, withEndpoint, secret, token, host]);
+  await settle([plain, secretUser, withEndpoint, secret, probed, token, host]);
   expect(registered['k-plain'].inputs.plannedSql).toBe('');
   expect(registered['k-plain'].inputs.createSql).toBe('');
   expect(registered['k-secret'].inputs.plannedSql).toEqual(secretOf(''));
   expect(registered['k-secret'].inputs.createSql).toEqual(secretOf(''));
   expect(registered['t-endpoint'].inputs.plannedSql).toBe('');
   expect(registered['s-value'].inputs.plannedSql).toBe('');
+  expect(registered['pg-diagnose'].inputs.plannedSql).toBe('');
   expect(registered['aws-token'].inputs.plannedSql).toBe('');
   expect(registered['t-host'].inputs.plannedSql).toEqual(secretOf(''));
   expect(registered['t-host'].inputs.createSql).toEqual(secretOf(''));
