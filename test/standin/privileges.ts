@@ -19,11 +19,31 @@ export function aclOf(item: Item): AclEntry[] {
   return (item.acl ??= [{ grantee: item.ownerId, grantor: item.ownerId, privileges: 'U' }]);
 }
 
-/** `{u1=U/u1,u2=U/u1}`: the text form of mz_aclitem[]. */
-export function aclText(item: Item): string {
+/** A role in an mz_aclitem's text form: its name, double-quoted as PostgreSQL's putid does when not plain; PUBLIC is empty. */
+function aclRole(cat: Catalog, id: string): string {
+  if (id === PUBLIC_ID) return '';
+  const name = cat.roles.get(id)?.name ?? id;
+  return /^[A-Za-z0-9_]+$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * `{materialize=U/materialize,joe=U/materialize}`: the text form of mz_aclitem[] names roles
+ * (privilege_grants.slt: `conn  joe=U/materialize`, `se  =U/materialize` for PUBLIC).
+ */
+export function aclText(cat: Catalog, item: Item): string {
   return `{${aclOf(item)
-    .map((e) => `${e.grantee === PUBLIC_ID ? '' : e.grantee}=${e.privileges}/${e.grantor}`)
+    .map((e) => `${aclRole(cat, e.grantee)}=${e.privileges}/${aclRole(cat, e.grantor)}`)
     .join(',')}}`;
+}
+
+/** The ACL of a database or schema: its owner's privileges, granted by itself. */
+export function ownerAclText(cat: Catalog, ownerId: string, privileges: string): string {
+  return `{${aclRole(cat, ownerId)}=${privileges}/${aclRole(cat, ownerId)}}`;
+}
+
+/** Whether a role is named in any item's ACL, as grantee or grantor (DROP ROLE refuses it then). */
+export function holdsGrants(cat: Catalog, roleId: string): boolean {
+  return [...cat.items.values()].some((i) => aclOf(i).some((e) => e.grantee === roleId || e.grantor === roleId));
 }
 
 function sessionRole(cat: Catalog, session: Session) {
