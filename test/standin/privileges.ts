@@ -26,19 +26,23 @@ function aclRole(cat: Catalog, id: string): string {
   return /^[A-Za-z0-9_]+$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/** A text[] literal: an element with a quote, backslash, comma, brace or space is double-quoted, as PostgreSQL prints it. */
+function arrayLiteral(elements: string[]): string {
+  const element = (e: string) => (/^[^"\\,{}\s]+$/.test(e) ? e : `"${e.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
+  return `{${elements.map(element).join(',')}}`;
+}
+
 /**
  * `{materialize=U/materialize,joe=U/materialize}`: the text form of mz_aclitem[] names roles
  * (privilege_grants.slt: `conn  joe=U/materialize`, `se  =U/materialize` for PUBLIC).
  */
 export function aclText(cat: Catalog, item: Item): string {
-  return `{${aclOf(item)
-    .map((e) => `${aclRole(cat, e.grantee)}=${e.privileges}/${aclRole(cat, e.grantor)}`)
-    .join(',')}}`;
+  return arrayLiteral(aclOf(item).map((e) => `${aclRole(cat, e.grantee)}=${e.privileges}/${aclRole(cat, e.grantor)}`));
 }
 
 /** The ACL of a database or schema: its owner's privileges, granted by itself. */
 export function ownerAclText(cat: Catalog, ownerId: string, privileges: string): string {
-  return `{${aclRole(cat, ownerId)}=${privileges}/${aclRole(cat, ownerId)}}`;
+  return arrayLiteral([`${aclRole(cat, ownerId)}=${privileges}/${aclRole(cat, ownerId)}`]);
 }
 
 /** Whether a role is named in any item's ACL, as grantee or grantor (DROP ROLE refuses it then). */

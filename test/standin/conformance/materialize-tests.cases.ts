@@ -536,4 +536,61 @@ export const secretsCheck: Script = {
   ],
 };
 
-export const SCRIPTS: Script[] = [connectionCreateDrop, privilegeGrants, mysqlIam, storageProvider, secretsCheck];
+const OWN = 'test/sqllogictest/object_ownership.slt';
+const own = (line: number) => `${OWN}:${line}`;
+const ownerOf = (table: 'mz_connections' | 'mz_secrets', name: string) =>
+  `SELECT mz_roles.name FROM ${table} LEFT JOIN mz_roles ON ${table}.owner_id = mz_roles.id WHERE ${table}.name = '${name}'`;
+
+export const objectOwnership: Script = {
+  title: 'object_ownership.slt: who owns the connections and secrets a role creates',
+  file: OWN,
+  commit: '02d3c71a23ef04f6e0ec5ad6681db4afc0ebd251',
+  cases: [
+    {
+      at: own(28),
+      sql: 'SELECT owner_id FROM mz_connections GROUP BY owner_id',
+      rows: [],
+      note: 'no builtin connections',
+    },
+    { at: own(43), sql: 'SELECT owner_id FROM mz_secrets GROUP BY owner_id', rows: [], note: 'no builtin secrets' },
+    {
+      at: own(99),
+      sql: JOE,
+      tag: 'CREATE ROLE',
+      note: `${JOE_NOTE}; CREATEDB CREATECLUSTER are system privileges the stand-in does not model`,
+    },
+    {
+      at: own(300),
+      sql: "CREATE CONNECTION mc TO KAFKA (BROKER 'localhost:9092')" + NV,
+      tag: 'CREATE CONNECTION',
+      note: NOT_VALIDATED,
+    },
+    { at: own(303), sql: ownerOf('mz_connections', 'mc'), rows: [{ name: 'materialize' }] },
+    {
+      at: own(311),
+      sql: "CREATE CONNECTION jc TO KAFKA (BROKER 'localhost:9092')" + NV,
+      as: 'joe',
+      tag: 'CREATE CONNECTION',
+      note: NOT_VALIDATED,
+    },
+    { at: own(316), sql: ownerOf('mz_connections', 'jc'), rows: [{ name: 'joe' }] },
+    { at: own(352), sql: "CREATE SECRET mse AS decode('c2VjcmV0Cg==', 'base64');", tag: 'CREATE SECRET' },
+    { at: own(355), sql: ownerOf('mz_secrets', 'mse'), rows: [{ name: 'materialize' }] },
+    {
+      at: own(363),
+      sql: "CREATE SECRET jse AS decode('c2VjcmV0Cg==', 'base64');",
+      as: 'joe',
+      tag: 'CREATE SECRET',
+    },
+    { at: own(368), sql: ownerOf('mz_secrets', 'jse'), rows: [{ name: 'joe' }] },
+  ],
+};
+
+export const SCRIPTS: Script[] = [
+  connectionCreateDrop,
+  privilegeGrants,
+  objectOwnership,
+  mysqlIam,
+  storageProvider,
+  secretsCheck,
+];

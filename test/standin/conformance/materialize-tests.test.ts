@@ -54,7 +54,7 @@ describe.each(SCRIPTS.map((s) => [s.title, s] as const))('%s', (_title, script) 
   let mz: Standin;
   beforeAll(async () => {
     mz = await startStandin({ port: 0 });
-  }, 30_000);
+  }, 120_000);
   afterAll(() => mz?.close());
 
   test(`${script.cases.length} cases from ${script.file}, in order`, () => run(mz, script), 120_000);

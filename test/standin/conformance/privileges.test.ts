@@ -152,3 +152,35 @@ test('RBAC: only the owner (or a superuser) grants; USAGE on references for CREA
   await alice.end();
   await bob.end();
 });
+
+test('role names that need quoting keep their ids through the text form (mz_aclexplode)', async () => {
+  // PostgreSQL's putid quotes a name that is not plain; the explode must map every name back to its role id.
+  await runSteps(t.s, [
+    { sql: 'CREATE ROLE "a=b/c"', tag: 'CREATE ROLE' },
+    { sql: 'CREATE ROLE "x""y"', tag: 'CREATE ROLE' },
+    { sql: "CREATE SECRET odd AS 'z'", tag: 'CREATE SECRET' },
+    { sql: 'GRANT USAGE ON SECRET odd TO "a=b/c", "x""y", PUBLIC', tag: 'GRANT' },
+    {
+      sql: acl('odd'),
+      rows: [
+        {
+          // Array elements holding quotes are quoted and escaped, as PostgreSQL prints a text[].
+          privileges:
+            '{materialize=U/materialize,"\\"a=b/c\\"=U/materialize","\\"x\\"\\"y\\"=U/materialize",=U/materialize}',
+        },
+      ],
+    },
+    {
+      sql: `SELECT r.name, e.privilege_type FROM mz_secrets o, mz_internal.mz_aclexplode(o.privileges) e LEFT JOIN mz_roles r ON r.id = e.grantee WHERE o.name = 'odd' ORDER BY e.grantee`,
+      rows: [
+        { name: 'PUBLIC', privilege_type: 'USAGE' },
+        { name: 'materialize', privilege_type: 'USAGE' },
+        { name: 'a=b/c', privilege_type: 'USAGE' },
+        { name: 'x"y', privilege_type: 'USAGE' },
+      ],
+    },
+    { sql: 'DROP ROLE "a=b/c"', error: 'role "a=b/c" cannot be dropped because some objects depend on it' },
+    { sql: 'REVOKE USAGE ON SECRET odd FROM "a=b/c"', tag: 'REVOKE' },
+    { sql: 'DROP ROLE "a=b/c"', tag: 'DROP ROLE' },
+  ]);
+});
