@@ -586,6 +586,89 @@ export const objectOwnership: Script = {
   ],
 };
 
+const PRIV = 'misc/python/materialize/checks/all_checks/privileges.py';
+const priv = (line: number) => `${PRIV}:${line}`;
+
+/** privileges.py's `_create_objects(i)`, its connections and secret (lines 24, 25, 31). */
+const privilegeObjects = (i: number): Case[] => [
+  {
+    at: priv(24),
+    sql: `CREATE CONNECTION privilege_kafka_conn${i} TO KAFKA (BROKER '${KAFKA}', SECURITY PROTOCOL PLAINTEXT)${NV}`,
+    tag: 'CREATE CONNECTION',
+    note: `FOR KAFKA in the check (the parser package the stand-in uses refuses FOR); ${NOT_VALIDATED}`,
+  },
+  {
+    at: priv(25),
+    sql: `CREATE CONNECTION privilege_csr_conn${i} TO CONFLUENT SCHEMA REGISTRY (URL 'http://schema-registry:8081')${NV}`,
+    tag: 'CREATE CONNECTION',
+    note: `FOR ... in the check; ${NOT_VALIDATED}`,
+  },
+  { at: priv(31), sql: `CREATE SECRET privilege_secret${i} AS 'MY_SECRET'`, tag: 'CREATE SECRET' },
+];
+
+/** `_grant_privileges(role, i)` / `_revoke_privileges(role, i)` on the connections and the secret. */
+const privilegeChange = (kind: 'GRANT' | 'REVOKE', role: string, i: number): Case[] =>
+  (
+    [
+      [kind === 'GRANT' ? 51 : 76, 'CONNECTION', `privilege_kafka_conn${i}`],
+      [kind === 'GRANT' ? 52 : 77, 'CONNECTION', `privilege_csr_conn${i}`],
+      [kind === 'GRANT' ? 57 : 82, 'SECRET', `privilege_secret${i}`],
+    ] as const
+  ).map(([line, type, name]) => ({
+    at: priv(line),
+    sql: `${kind} ALL PRIVILEGES ON ${type} ${name} ${kind === 'GRANT' ? 'TO' : 'FROM'} ${role}`,
+    tag: kind,
+  }));
+
+const privilegeRows = (prefix: string) =>
+  [1, 2, 3, 4].flatMap((i) => [
+    { name: `${prefix}${i}`, privilege: 'materialize=U/materialize' },
+    { name: `${prefix}${i}`, privilege: 'role_1=U/materialize' },
+  ]);
+
+export const privilegesCheck: Script = {
+  title: 'platform check privileges.py: GRANT/REVOKE ALL PRIVILEGES on connections and secrets across phases',
+  file: PRIV,
+  commit: '000506513815f8a90a80446944922a2f02a61d51',
+  cases: [
+    { at: priv(138), sql: 'CREATE ROLE role_1', tag: 'CREATE ROLE' },
+    { at: priv(139), sql: 'CREATE ROLE role_2', tag: 'CREATE ROLE' },
+    // initialize
+    ...privilegeObjects(1),
+    ...privilegeChange('GRANT', 'role_1', 1),
+    ...privilegeChange('GRANT', 'role_2', 1),
+    // manipulate, first phase
+    ...privilegeChange('REVOKE', 'role_2', 1),
+    ...privilegeObjects(2),
+    ...privilegeChange('GRANT', 'role_1', 2),
+    ...privilegeChange('GRANT', 'role_2', 2),
+    // manipulate, second phase (role_1 granted twice)
+    ...privilegeChange('REVOKE', 'role_2', 2),
+    ...privilegeObjects(3),
+    ...privilegeChange('GRANT', 'role_1', 3),
+    ...privilegeChange('GRANT', 'role_1', 3),
+    // validate
+    ...privilegeChange('REVOKE', 'role_2', 3),
+    ...privilegeObjects(4),
+    ...privilegeChange('GRANT', 'role_1', 4),
+    ...privilegeChange('GRANT', 'role_2', 4),
+    ...privilegeChange('REVOKE', 'role_2', 4),
+    {
+      at: priv(261),
+      sql: "SELECT name, unnest(privileges)::text AS privilege FROM mz_secrets WHERE name LIKE 'privilege_secret%' ORDER BY 1, 2",
+      rows: privilegeRows('privilege_secret'),
+    },
+    {
+      at: priv(283),
+      sql: "SELECT name, unnest(privileges)::text AS privilege FROM mz_connections WHERE name LIKE 'privilege_%' ORDER BY 1, 2",
+      rows: [...privilegeRows('privilege_csr_conn'), ...privilegeRows('privilege_kafka_conn')],
+    },
+    { at: priv(107), sql: 'DROP SECRET privilege_secret4', tag: 'DROP SECRET' },
+    { at: priv(113), sql: 'DROP CONNECTION privilege_csr_conn4', tag: 'DROP CONNECTION' },
+    { at: priv(114), sql: 'DROP CONNECTION privilege_kafka_conn4', tag: 'DROP CONNECTION' },
+  ],
+};
+
 export const SCRIPTS: Script[] = [
   connectionCreateDrop,
   privilegeGrants,
@@ -593,4 +676,5 @@ export const SCRIPTS: Script[] = [
   mysqlIam,
   storageProvider,
   secretsCheck,
+  privilegesCheck,
 ];
