@@ -47,7 +47,7 @@ export interface SshBastionAuthorizedKeysArgs {
   blockName?: In<string>;
   /**
    * Restrictions written in front of each key: `restrict` (OpenSSH `restrict` with port forwarding added back
-   * and limited to `permitOpen`, no remote forwarding, no command; OpenSSH 7.8 or newer), `permitOpen`
+   * and limited to `permitOpen`, no command; OpenSSH 7.2 or newer), `permitOpen`
    * (`host:port`), `noPty`, `from` (address patterns).
    */
   restrictions?: In<{ restrict?: boolean; permitOpen?: In<string>[]; noPty?: boolean; from?: In<string>[] }>;

@@ -9,9 +9,10 @@ export const MARKER = 'pulumi-materialize-connections';
 /** Restrictions written in front of every managed key (sshd(8) AUTHORIZED_KEYS FILE FORMAT). */
 export interface KeyRestrictions {
   /**
-   * OpenSSH `restrict` (every forwarding, the pty, ~/.ssh/rc off) with `port-forwarding` added back, listening
-   * (remote forwarding) off with `permitlisten`, a `command` that runs nothing, and `permitopen`: the key can
-   * only forward to the permitOpen destinations. Needs OpenSSH 7.8 or newer on the bastion.
+   * OpenSSH `restrict` (every forwarding, the pty, ~/.ssh/rc off) with `port-forwarding` added back, a
+   * `command` that runs nothing, and `permitopen`: the key can only forward to the permitOpen destinations.
+   * Needs OpenSSH 7.2 or newer on the bastion. `port-forwarding` also allows remote (-R) forwarding: sshd's
+   * `AllowTcpForwarding local` for the tunnel user refuses it.
    */
   restrict?: boolean;
   /** `permitopen="host:port"`: the only destinations the key may forward to. */
@@ -37,14 +38,12 @@ export interface Block {
 const beginPrefix = (name: string) => `# BEGIN ${MARKER} block=${name} id=`;
 const endLine = (name: string) => `# END ${MARKER} block=${name}`;
 
-/** A permitlisten that matches nothing: `restrict` plus `port-forwarding` would otherwise allow any -R listener. */
-export const NO_LISTEN = 'permitlisten="none"';
 /** A forced command that runs nothing: `restrict` leaves commands allowed; a tunnel needs none (ssh -N). */
 export const NO_COMMAND = 'command="false"';
 
 export function renderRestrictions(r: KeyRestrictions | undefined): string {
   const parts: string[] = [];
-  if (r?.restrict) parts.push('restrict', 'port-forwarding', NO_LISTEN, NO_COMMAND);
+  if (r?.restrict) parts.push('restrict', 'port-forwarding', NO_COMMAND);
   if (r?.from?.length) parts.push(`from="${r.from.join(',')}"`);
   for (const p of r?.permitOpen ?? []) parts.push(`permitopen="${p}"`);
   if (r?.noPty && !r.restrict) parts.push('no-pty');

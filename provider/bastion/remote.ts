@@ -88,20 +88,21 @@ export function readScript(path: string): string {
 export async function readRemote(ssh: SshSession, path: string): Promise<Buffer | undefined> {
   const r = await ssh.exec(readScript(path));
   if (r.code === 3) return undefined;
-  if (r.code !== 0) throw new RemoteFileError(path, r.code, r.stderr);
+  if (r.code !== 0) throw new RemoteFileError(path, 'read', r.code, r.stderr);
   return r.stdout;
 }
 
 export class RemoteFileError extends Error {
   constructor(
     readonly path: string,
+    readonly doing: 'read' | 'write',
     readonly code: number | null,
     readonly stderr: string,
   ) {
     super(
       code === EXIT.shortWrite
         ? `the new ${path} did not arrive whole (the connection broke?): nothing was installed, the file is unchanged (${stderr})`
-        : `cannot ${code === 3 ? 'read' : 'write'} ${path}: ${stderr || `exit status ${code ?? 'none (connection lost)'}`}`,
+        : `cannot ${doing} ${path}: ${stderr || (code === null ? 'the connection was lost' : `exit status ${code}`)}`,
     );
   }
 }
@@ -198,5 +199,5 @@ export async function writeRemote(
   });
   const r = await ssh.exec(script, content);
   if (r.code === EXIT.changed) throw new ConcurrentChangeError(`${path} changed while being updated`);
-  if (r.code !== 0) throw new RemoteFileError(path, r.code, r.stderr);
+  if (r.code !== 0) throw new RemoteFileError(path, 'write', r.code, r.stderr);
 }

@@ -79,12 +79,17 @@ function connectOnce(l: SshLogin, sock?: ClientChannel): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new SshClient();
     let presented: string | undefined;
+    // Every error is listened to, not only the first: a connection cut during the handshake emits two
+    // (the socket's, then "Connection lost before handshake"), and an unheard one would crash the provider.
+    // After 'ready', errors (a keepalive timeout, a reset) end the connection: a pending command sees 'close'.
+    let settled = false;
     client.once('ready', () => {
-      // Later errors (a keepalive timeout, a reset) end the connection: the pending command sees 'close'.
-      client.on('error', () => undefined);
+      settled = true;
       resolve(client);
     });
-    client.once('error', (err: Error & { level?: string; code?: string }) => {
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
       client.end();
       if (presented !== undefined && presented !== l.hostKeySha256)
         return reject(

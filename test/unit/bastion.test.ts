@@ -267,9 +267,9 @@ describe('bytes in, bytes out: key lines are one line of UTF-8 text', () => {
 });
 
 describe('restrict, CRLF files, block ownership', () => {
-  test('restrict: everything off, port forwarding back on and limited to permitOpen, no listener, no command', async () => {
+  test('restrict: everything off, port forwarding back on and limited to permitOpen, no command', async () => {
     expect(keyLines([K1], { restrict: true, permitOpen: ['db:5432'], noPty: true, from: ['10.0.0.0/8'] })).toEqual([
-      `restrict,port-forwarding,permitlisten="none",command="false",from="10.0.0.0/8",permitopen="db:5432" ${K1}`,
+      `restrict,port-forwarding,command="false",from="10.0.0.0/8",permitopen="db:5432" ${K1}`,
     ]);
     for (const restrictions of [{ restrict: true }, { restrict: true, permitOpen: [] }])
       expect((await bastion.check({}, { ...good, restrictions })).failures).toEqual([
