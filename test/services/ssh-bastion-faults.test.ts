@@ -89,11 +89,11 @@ describe('a connection cut during a write', () => {
         after,
         how: 'reset' as const,
       })),
-      ...Array.from({ length: 8 }, (_, i) => ({
-        direction: 'down' as const,
-        after: Math.floor((measure.down * (i + 1)) / 9),
-        how: 'reset' as const,
-      })),
+      // Server to client: during the read, and at the end, after the install (the exit status lost).
+      ...[0.2, 0.5, 0.8, 0.95]
+        .map((f) => Math.floor(measure.down * f))
+        .concat([measure.down - 150, measure.down - 40])
+        .map((after) => ({ direction: 'down' as const, after, how: 'reset' as const })),
       { direction: 'up', after: Math.floor(measure.up * 0.6), how: 'stall' },
     ];
     const outcomes: string[] = [];
