@@ -156,9 +156,13 @@ export function writeScript(path: string, o: WriteOptions): string {
     '  if [ "$h" = "$seen" ]; then same=$((same + 1)); else seen=$h; same=0; fi',
     `  if [ "$same" -ge ${LOCK_STALE_SECONDS} ]; then mv -- "$l" "$l.stale.$n" 2>/dev/null && rm -rf -- "$l.stale.$n"; same=0; continue; fi`,
     `  w=$((w + 1)); [ "$w" -lt ${LOCK_WAIT_SECONDS} ] || { echo "$l is held by $h: another writer is still running, or remove it by hand" >&2; exit ${EXIT.locked}; }`,
+    // A byte to the client each second: when it has given up (its deadline), the write fails and the
+    // PIPE trap ends this script, so a write nobody waits for any more is never installed later.
+    '  printf . || exit 1',
     '  sleep 1',
     'done',
     'held=1; printf %s "$n" > "$l/holder"',
+    'printf . || exit 1',
     // Under the lock: the file is still what was read, and still a plain file.
     ...checkFile(),
     'if [ -e "$b" ]; then c=$(cksum < "$b") || exit 1; else c=' + MISSING + '; fi',

@@ -6,20 +6,13 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fingerprint } from '../../provider/bastion';
 import { outsideBlocks } from '../../provider/bastion/authorized-keys';
 import { generateKeyPair } from '../standin/ssh-keys';
-import { services } from '../services/env';
+import { servicesBastion } from '../services/bastion-rig';
 import { ROOT, Stack } from './pulumi';
 
-const ssh = services.ssh();
+const ssh = servicesBastion();
 const uid = Number(execFileSync('id', ['-u', ssh.user]).toString());
-const hostKey = fingerprint(
-  Buffer.from(
-    fs.readFileSync(path.join(path.dirname(ssh.clientKeyFile), 'host_ed25519.pub'), 'utf8').split(' ')[1],
-    'base64',
-  ),
-);
 const keys = Array.from({ length: 5 }, () => generateKeyPair().publicKey);
 const program = path.join(ROOT, 'test/acceptance/programs/bastion');
 const RESTRICT = 'restrict,port-forwarding,command="false",permitopen="127.0.0.1:5432"';
@@ -54,12 +47,12 @@ async function stack(name: string, config: Record<string, string>): Promise<Stac
       bastionHost: ssh.host,
       bastionPort: String(ssh.port),
       bastionUser: ssh.user,
-      bastionHostKey: hostKey,
+      bastionHostKey: ssh.hostKeySha256,
       authorizedKeysPath: file,
       keys: JSON.stringify(keys.slice(0, 4)),
       ...config,
     },
-    { operatorPrivateKey: fs.readFileSync(ssh.clientKeyFile, 'utf8') },
+    { operatorPrivateKey: ssh.operatorKey },
   );
   return s;
 }

@@ -6,8 +6,21 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { fingerprint } from '../../provider/bastion';
+import { fingerprint, outsideBlocks } from '../../provider/bastion';
 import { generateKeyPair } from '../standin/ssh-keys';
+import { services } from './env';
+
+/** The services' sshd with its host key fingerprint (services.sh keeps the host key next to the client key). */
+export function servicesBastion() {
+  const svc = services.ssh();
+  const hostKeyPub = fs.readFileSync(path.join(path.dirname(svc.clientKeyFile), 'host_ed25519.pub'), 'utf8');
+  return {
+    ...svc,
+    hostKeySha256: fingerprint(Buffer.from(hostKeyPub.split(' ')[1], 'base64')),
+    /** The operator's private key: the services' sshd lets the test user log in with it. */
+    operatorKey: fs.readFileSync(svc.clientKeyFile, 'utf8'),
+  };
+}
 
 export interface Cut {
   /** Client to server ('up') or server to client ('down'). */
@@ -86,6 +99,39 @@ export function startProxy(target: number, cut?: Cut): Promise<Proxy> {
       }),
     ),
   );
+}
+
+/**
+ * Invariant I5 of the fault campaign, watched: every `everyMs` the file is read and its lines outside the
+ * managed blocks compared with `expected()` (the foreign lines as they should be, byte for byte). stop()
+ * returns every difference seen, with when it was seen; a missing file counts as one.
+ */
+export function watchForeignLines(
+  file: string,
+  expected: () => readonly string[],
+  everyMs = 5,
+): { stop(): { at: number; lines: string[] | 'missing' }[] } {
+  const seen: { at: number; lines: string[] | 'missing' }[] = [];
+  const check = () => {
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'latin1');
+    } catch {
+      seen.push({ at: Date.now(), lines: 'missing' });
+      return;
+    }
+    const lines = outsideBlocks(content);
+    const want = expected();
+    if (lines.length !== want.length || lines.some((l, i) => l !== want[i])) seen.push({ at: Date.now(), lines });
+  };
+  const timer = setInterval(check, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      check();
+      return seen;
+    },
+  };
 }
 
 /** How a promise settled within `ms`, or 'pending' if it had not by then (a hang). */

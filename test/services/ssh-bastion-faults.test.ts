@@ -9,18 +9,24 @@ import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'ssh2';
 import { dynamicProvider } from '../../provider';
-import { fingerprint } from '../../provider/bastion';
 import { outsideBlocks } from '../../provider/bastion/authorized-keys';
 import { generateKeyPair } from '../standin/ssh-keys';
-import { eventually, settledWithin, startPrivateSshd, startProxy, type Cut, type PrivateSshd } from './bastion-rig';
+import {
+  eventually,
+  servicesBastion,
+  settledWithin,
+  startPrivateSshd,
+  startProxy,
+  watchForeignLines,
+  type Cut,
+  type PrivateSshd,
+} from './bastion-rig';
 import { services } from './env';
 
-const svc = services.ssh();
+const svc = servicesBastion();
+const { hostKeySha256: HOST_KEY, operatorKey } = svc;
 const pgPort = services.pg().port;
 const bastion = dynamicProvider('ssh-bastion-authorized-keys');
-const hostKeyPub = fs.readFileSync(path.join(path.dirname(svc.clientKeyFile), 'host_ed25519.pub'), 'utf8');
-const HOST_KEY = fingerprint(Buffer.from(hostKeyPub.split(' ')[1], 'base64'));
-const operatorKey = fs.readFileSync(svc.clientKeyFile, 'utf8');
 const [k1, k2, k3] = [generateKeyPair(), generateKeyPair(), generateKeyPair()].map((k) => ({
   pub: k.publicKey,
   priv: k.privateKey,
@@ -137,6 +143,8 @@ describe('writers of one file', () => {
     const names = ['a', 'b', 'c', 'd', 'e'];
     const inputsOf = (n: string, keys: string[]) =>
       checked({ blockName: n, blockOwner: `proj/dev/${n}`, publicKeys: keys });
+    const foreign = outsideBlocks(original.toString('latin1'));
+    const i5 = watchForeignLines(file, () => foreign);
     for (let round = 0; round < 3; round++) {
       const created = await Promise.all(names.map(async (n) => bastion.create(await inputsOf(n, [k1.pub]))));
       const afterCreate = read().toString('latin1');
@@ -154,6 +162,8 @@ describe('writers of one file', () => {
       expect(read().equals(original)).toBe(true);
       expect(leftovers()).toEqual([]);
     }
+    // I5: the lines outside the blocks were the same, byte for byte, at every moment the watcher looked.
+    expect(i5.stop()).toEqual([]);
   }, 300_000);
 
   test("a dead writer's lock is recovered (its holder unchanged for 15 s)", async () => {
@@ -167,6 +177,44 @@ describe('writers of one file', () => {
     expect(read().subarray(0, original.length).equals(original)).toBe(true);
     expect(r.outs.installedKeys).toEqual([k1.pub]);
     expect(leftovers()).toEqual([]);
+  }, 120_000);
+});
+
+describe('bounded time', () => {
+  test('a live lock holder is waited for; past commandTimeoutSeconds the write gives up, and nothing is half-done', async () => {
+    const original = foreignFile(3);
+    const lock = path.join(dir, '.authorized_keys.pulumi-lock');
+    // A live writer holds the lock: its holder file changes, so it is never taken for dead.
+    fs.mkdirSync(lock);
+    fs.chownSync(lock, uid, uid);
+    let beat = 0;
+    const holder = setInterval(() => fs.writeFileSync(path.join(lock, 'holder'), `live-${beat++}`), 300);
+    try {
+      const r = await settledWithin(bastion.create(await checked({ commandTimeoutSeconds: 5 })), 60_000);
+      expect(r).toEqual({
+        status: 'rejected',
+        reason: expect.objectContaining({
+          message: `installing keys: bastion sshtest@127.0.0.1:${svc.port}: a command on the bastion: no answer within 5s; gave up`,
+        }),
+      });
+      expect(read().equals(original)).toBe(true);
+      // The writer that gave up ends on the bastion while the lock is still held (its next byte to the
+      // client fails): its temporary file goes, and it can never install later, onto whatever is there then.
+      expect(await eventually(() => leftovers().every((f) => f === '.authorized_keys.pulumi-lock'), 15_000)).toBe(true);
+      // The holder finishes after a while: a writer waits for it and goes on.
+      setTimeout(() => {
+        clearInterval(holder);
+        fs.rmSync(lock, { recursive: true, force: true });
+      }, 2000);
+      const created = await bastion.create(await checked());
+      expect(created.outs.installedKeys).toEqual([k1.pub]);
+      expect(read().subarray(0, original.length).equals(original)).toBe(true);
+      expect(leftovers()).toEqual([]);
+      await bastion.delete(created.id, created.outs);
+      expect(read().equals(original)).toBe(true);
+    } finally {
+      clearInterval(holder);
+    }
   }, 120_000);
 });
 

@@ -10,15 +10,13 @@ import { Client } from 'ssh2';
 import { dynamicProvider } from '../../provider';
 import { fingerprint } from '../../provider/bastion';
 import { generateKeyPair } from '../standin/ssh-keys';
+import { servicesBastion } from './bastion-rig';
 import { services } from './env';
 
-const svc = services.ssh();
+const svc = servicesBastion();
+const { hostKeySha256: HOST_KEY, operatorKey } = svc;
 const pgPort = services.pg().port;
 const bastion = dynamicProvider('ssh-bastion-authorized-keys');
-// services.sh keeps the host key next to the client key.
-const hostKeyPub = fs.readFileSync(path.join(path.dirname(svc.clientKeyFile), 'host_ed25519.pub'), 'utf8');
-const HOST_KEY = fingerprint(Buffer.from(hostKeyPub.split(' ')[1], 'base64'));
-const operatorKey = fs.readFileSync(svc.clientKeyFile, 'utf8');
 // Not ssh2's generator: it drops leading zero bytes of a public key, which check now refuses (as sshd does).
 const pair = () => {
   const k = generateKeyPair();
