@@ -246,6 +246,36 @@ describe('blocks belong to one stack', () => {
   }, 120_000);
 });
 
+describe('migration from 0.2.0 (blockName was the resource name)', () => {
+  test('the replacement writes the new block before the old one goes; the keys are never missing', async () => {
+    const original = foreignFile(2);
+    // What 0.2.0 left: a block named after the resource, with a token without an owner tag.
+    const legacy = '0123456789abcdef';
+    const oldBlock = [
+      `# BEGIN pulumi-materialize-connections block=keys id=${legacy} (managed by Pulumi: edit outside this block)`,
+      k1.pub,
+      '# END pulumi-materialize-connections block=keys',
+    ];
+    fs.writeFileSync(file, Buffer.concat([original, Buffer.from(oldBlock.join('\n') + '\n')]));
+    const olds = { ...(await checked()), blockOwner: undefined, blockToken: legacy, installedKeys: [k1.pub] };
+    const news = await checked({ blockName: 'proj/dev/keys' });
+    expect(await bastion.diff('id', olds, news)).toEqual({
+      changes: true,
+      replaces: ['blockName'],
+      deleteBeforeReplace: false,
+    });
+    // Pulumi's create-before-delete: the new block, then the old one removed by its own token.
+    const created = await bastion.create(news);
+    expect(read().toString('latin1')).toContain(oldBlock.join('\n'));
+    expect(read().toString('latin1')).toContain(`block=proj/dev/keys id=${created.outs.blockToken} `);
+    await bastion.delete('id', olds);
+    expect(read().toString('latin1')).not.toContain('block=keys ');
+    expect((await bastion.read(created.id, created.outs)).props!.installedKeys).toEqual([k1.pub]);
+    await bastion.delete(created.id, created.outs);
+    expect(read().equals(original)).toBe(true);
+  }, 60_000);
+});
+
 describe('bytes in, bytes out', () => {
   test('a comment in any script is written as its UTF-8 bytes, read back the same: no drift, no extra line', async () => {
     const original = foreignFile(2);
