@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { clear, objects } from './catalog';
-import { ROOT } from './pulumi';
+import { materializeEnv, ROOT } from './pulumi';
 
 jest.setTimeout(600_000);
 
@@ -16,7 +16,6 @@ let scratch: string;
 
 /** Runs a TypeScript script (scripts/run-ts.js) from the scratch folder; resolves whatever the exit code. */
 function runScript(file: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const url = new URL(process.env.MZ_STANDIN_URL ?? '');
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(MZ_|PULUMI_|AWS_|NODE_PATH)/.test(k)),
   );
@@ -32,12 +31,7 @@ function runScript(file: string, env: Record<string, string>): Promise<{ code: n
         PULUMI_SKIP_UPDATE_CHECK: 'true',
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
         TMPDIR: path.join(scratch, 'tmp'),
-        MZ_HOST: url.hostname,
-        MZ_PORT: url.port,
-        MZ_USER: decodeURIComponent(url.username),
-        MZ_PASSWORD: decodeURIComponent(url.password),
-        MZ_DATABASE: 'materialize',
-        MZ_SSLMODE: 'disable',
+        ...materializeEnv(process.env.MZ_STANDIN_URL ?? ''),
         PG_PASSWORD,
         ...env,
       },

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
+import { materializeEnv } from '../acceptance/pulumi';
 import { startStandin } from '../standin';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -34,7 +35,6 @@ async function main(): Promise<void> {
   try {
     fs.copyFileSync(path.join(REPO_ROOT, 'examples/automation/deploy.ts'), path.join(programDir, 'deploy.ts'));
     for (const d of ['state', 'tmp']) fs.mkdirSync(path.join(scratch, d));
-    const url = new URL(standin.url);
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MZ_|PULUMI_|AWS_|NODE_PATH)/.test(k))),
       PATH: `${cliDir}${path.delimiter}${process.env.PATH}`,
@@ -43,11 +43,7 @@ async function main(): Promise<void> {
       PULUMI_CONFIG_PASSPHRASE: 'install-passphrase',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       TMPDIR: path.join(scratch, 'tmp'),
-      MZ_HOST: url.hostname,
-      MZ_PORT: url.port,
-      MZ_USER: decodeURIComponent(url.username),
-      MZ_PASSWORD: decodeURIComponent(url.password),
-      MZ_SSLMODE: 'disable',
+      ...materializeEnv(standin.url),
       PG_PASSWORD,
     };
     const deploy = (mode: string) => {
