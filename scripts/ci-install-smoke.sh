@@ -9,7 +9,9 @@
 #      with node16 resolution, which reads package.json "exports"); then test/install/smoke.ts starts the Materialize stand-in and test/engine with the program folder as
 #      the provider process' cwd, creates a Secret + an SSH tunnel + a Postgres connection using both, checks a
 #      no-change preview, destroys, and checks that the stand-in's catalog is empty; the program uses the
-#      installed SDK and the provider process the installed provider (see smoke.ts).
+#      installed SDK and the provider process the installed provider (see smoke.ts). Then test/install/automation.ts
+#      runs examples/automation/deploy.ts from the program folder with the real Pulumi CLI (an Automation API
+#      inline program, workspaceOptions() and the installed policy pack) and the installed mz-plan bin.
 # Prints timings; exits non-zero on any failure. Needs the repo's dev dependencies (npm ci) and the npm registry.
 #
 # Usage: scripts/ci-install-smoke.sh
@@ -88,6 +90,8 @@ new_program() {
   cat >"$1/index.ts" <<'EOF'
 import * as pulumi from '@pulumi/pulumi';
 import * as mz from 'pulumi-materialize-connections';
+import type { LocalWorkspaceOptions } from '@pulumi/pulumi/automation';
+import { workspaceOptions } from 'pulumi-materialize-connections/automation';
 
 const password = new mz.Secret('pw', { name: 'pw', value: pulumi.secret('hunter2') });
 const tunnel = new mz.SshTunnelConnection('tunnel', { name: 'tunnel', host: 'bastion.example.com', user: 'mz' });
@@ -102,6 +106,8 @@ const pg = new mz.PostgresConnection('pg', {
 });
 export const qualifiedName: pulumi.Output<string> = pg.qualifiedName;
 export const publicKey1: pulumi.Output<string> = tunnel.publicKey1;
+// The Automation API helper's subpath resolves for types under both resolutions (typesVersions, exports).
+export const automationOptions: LocalWorkspaceOptions = workspaceOptions({ envVars: { A: '1' } });
 EOF
   cat >"$1/tsconfig.json" <<'EOF'
 {
@@ -134,7 +140,10 @@ phase "pnpm@$PNPM_VERSION add (pnpm-program)" "$WORK/pnpm-install.log" \
   { summary; exit 1; }
 say "$(grep -o 'using pnpm v[0-9.]*' "$WORK/pnpm-install.log" || echo "pnpm version not reported")"
 
-# ---- 3. End to end, each program folder
+# ---- 3. End to end, each program folder (the deploy script needs the real Pulumi CLI: built once per machine)
+phase "the Pulumi CLI (npm run -s pulumi-cli)" "$WORK/pulumi-cli.log" bash -c "bash '$ROOT/scripts/pulumi-cli.sh' >'$WORK/pulumi-cli.dir'" ||
+  { summary; exit 1; }
+CLI_DIR=$(tail -n 1 "$WORK/pulumi-cli.dir")
 rc=0
 for layout in npm pnpm; do
   dir=$WORK/$layout-program
@@ -143,6 +152,12 @@ for layout in npm pnpm; do
   if phase "smoke: $layout-program" "$WORK/smoke-$layout.log" \
     node "$ROOT/scripts/run-ts.js" "$ROOT/test/install/smoke.ts" "$dir" "$layout"; then
     cat "$WORK/smoke-$layout.log"
+  else
+    rc=1
+  fi
+  if phase "automation, policy pack, mz-plan: $layout-program" "$WORK/automation-$layout.log" \
+    node "$ROOT/scripts/run-ts.js" "$ROOT/test/install/automation.ts" "$dir" "$layout" "$CLI_DIR"; then
+    cat "$WORK/automation-$layout.log"
   else
     rc=1
   fi

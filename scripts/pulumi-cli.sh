@@ -8,6 +8,12 @@
 #   pulumi-language-nodejs         tools/pulumi-cli/pulumi-language-nodejs.js (see why there), behind a sh launcher
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider launcher shipped in the @pulumi/pulumi npm package
 #
+# Two cache levels: the Go build (minutes) is keyed by go.mod and go.sum only (go-$VERSION-<key>/pulumi); the
+# folder printed is keyed by those and the two scripts, and holds a hard link to that binary (a copy across file
+# systems) beside the scripts. So an edit of the language host costs a link and two copies, not a Go build, and
+# clones with different language hosts never share (or overwrite) one folder. The CLI finds its plugins beside
+# its own path, which is why the binary is linked and not symlinked (a symlink would resolve to the Go folder).
+#
 # PULUMI_CLI_CACHE overrides the cache root (default: $XDG_CACHE_HOME or ~/.cache, then
 # pulumi-materialize-connections). Progress goes to stderr.
 set -euo pipefail
@@ -18,34 +24,47 @@ VERSION=$(sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 \(v[^ ]*\).*#\1
 LAUNCHER_SRC="$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 [ -f "$LAUNCHER_SRC" ] || { echo "pulumi-cli: $LAUNCHER_SRC is missing; run npm ci first" >&2; exit 1; }
 
-# The folder's name changes with anything that changes its contents.
-KEY=$(cat "$TOOLS/go.mod" "$TOOLS/go.sum" "$TOOLS/pulumi-language-nodejs.js" "$LAUNCHER_SRC" | sha256sum | cut -c1-12)
+# Each folder's name changes with anything that changes its contents.
+GO_KEY=$(cat "$TOOLS/go.mod" "$TOOLS/go.sum" | sha256sum | cut -c1-12)
+KEY=$( (echo "$GO_KEY" && cat "$TOOLS/pulumi-language-nodejs.js" "$LAUNCHER_SRC") | sha256sum | cut -c1-12)
 CACHE=${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-materialize-connections}
+GO_DIR="$CACHE/go-$VERSION-$GO_KEY"
 DIR="$CACHE/pulumi-$VERSION-$KEY"
-complete() { [ -x "$DIR/pulumi" ] && [ -x "$DIR/pulumi-language-nodejs" ] && [ -x "$DIR/pulumi-resource-pulumi-nodejs" ]; }
+# Complete: the binary, and both scripts byte for byte what this checkout has.
+complete() {
+  [ -x "$DIR/pulumi" ] && [ -x "$DIR/pulumi-language-nodejs" ] && [ -x "$DIR/pulumi-resource-pulumi-nodejs" ] &&
+    cmp -s "$DIR/pulumi-language-nodejs.js" "$TOOLS/pulumi-language-nodejs.js" &&
+    cmp -s "$DIR/pulumi-resource-pulumi-nodejs" "$LAUNCHER_SRC"
+}
 if complete; then
   echo "$DIR"
   exit 0
 fi
 
-command -v go >/dev/null || { echo "pulumi-cli: Go is needed to build the Pulumi CLI (go.dev/dl)" >&2; exit 1; }
 mkdir -p "$CACHE"
 STAGE=$(mktemp -d "$CACHE/.build.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
-echo "pulumi-cli: building the Pulumi CLI $VERSION from source (go $(go env GOVERSION)); the first build takes minutes" >&2
-start=$(date +%s)
-(
-  cd "$TOOLS"
-  go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$VERSION" \
-    -o "$STAGE/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-)
-cp "$TOOLS/pulumi-language-nodejs.js" "$STAGE/pulumi-language-nodejs.js"
-printf '#!/bin/sh\nexec node "$(dirname "$0")/pulumi-language-nodejs.js" "$@"\n' >"$STAGE/pulumi-language-nodejs"
-cp "$LAUNCHER_SRC" "$STAGE/pulumi-resource-pulumi-nodejs"
-chmod 755 "$STAGE/pulumi" "$STAGE/pulumi-language-nodejs" "$STAGE/pulumi-resource-pulumi-nodejs"
-"$STAGE/pulumi" version >/dev/null
+if [ ! -x "$GO_DIR/pulumi" ]; then
+  command -v go >/dev/null || { echo "pulumi-cli: Go is needed to build the Pulumi CLI (go.dev/dl)" >&2; exit 1; }
+  echo "pulumi-cli: building the Pulumi CLI $VERSION from source (go $(go env GOVERSION)); the first build takes minutes" >&2
+  start=$(date +%s)
+  mkdir "$STAGE/go"
+  (
+    cd "$TOOLS"
+    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$VERSION" \
+      -o "$STAGE/go/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  )
+  "$STAGE/go/pulumi" version >/dev/null
+  rm -rf "$GO_DIR"
+  mv "$STAGE/go" "$GO_DIR"
+  echo "pulumi-cli: built in $(($(date +%s) - start)) s" >&2
+fi
+mkdir "$STAGE/cli"
+ln "$GO_DIR/pulumi" "$STAGE/cli/pulumi" 2>/dev/null || cp "$GO_DIR/pulumi" "$STAGE/cli/pulumi"
+cp "$TOOLS/pulumi-language-nodejs.js" "$STAGE/cli/pulumi-language-nodejs.js"
+printf '#!/bin/sh\nexec node "$(dirname "$0")/pulumi-language-nodejs.js" "$@"\n' >"$STAGE/cli/pulumi-language-nodejs"
+cp "$LAUNCHER_SRC" "$STAGE/cli/pulumi-resource-pulumi-nodejs"
+chmod 755 "$STAGE/cli/pulumi-language-nodejs" "$STAGE/cli/pulumi-resource-pulumi-nodejs"
 rm -rf "$DIR"
-mv "$STAGE" "$DIR"
-trap - EXIT
-echo "pulumi-cli: built in $(($(date +%s) - start)) s" >&2
+mv "$STAGE/cli" "$DIR"
 echo "$DIR"

@@ -142,3 +142,16 @@ export function materializeConfig(): { config: Record<string, string>; secrets: 
     secrets: { 'materialize:password': decodeURIComponent(url.password) },
   };
 }
+
+/** Materialize's address as the MZ_* variables the provider reads: the environment of a deploy script. */
+export function materializeEnv(standinUrl: string): Record<string, string> {
+  const url = new URL(standinUrl);
+  return {
+    MZ_HOST: url.hostname,
+    MZ_PORT: url.port,
+    MZ_USER: decodeURIComponent(url.username),
+    MZ_PASSWORD: decodeURIComponent(url.password),
+    MZ_DATABASE: 'materialize',
+    MZ_SSLMODE: 'disable',
+  };
+}

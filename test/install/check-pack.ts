@@ -14,7 +14,10 @@ interface PackageJson {
   name: string;
   main?: string;
   types?: string;
+  version: string;
+  bin?: Record<string, string>;
   exports?: Record<string, string | Record<string, string>>;
+  typesVersions?: Record<string, Record<string, string[]>>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -50,14 +53,36 @@ export function checkPack(pkgDir: string): string[] {
     }
   }
   for (const t of [pj.main, pj.types]) if (t && !exists(t)) problems.push(`${t} (main/types) is not in the package`);
-  for (const needed of ['lib/sdk/index.js', 'lib/sdk/shim.js', 'lib/provider/index.js']) {
+  for (const needed of [
+    'lib/sdk/index.js',
+    'lib/sdk/shim.js',
+    'lib/provider/index.js',
+    // The policy pack: what `--policy-pack node_modules/pulumi-materialize-connections/policy` runs.
+    'policy/PulumiPolicy.yaml',
+    'policy/package.json',
+    'policy/index.js',
+    'lib/pipeline/policy/pack.js',
+  ]) {
     if (!exists(needed)) problems.push(`${needed} is not in the package`);
   }
+
+  for (const [bin, target] of Object.entries(pj.bin ?? {})) {
+    if (!exists(target)) problems.push(`bin ${bin} -> ${target} is not in the package`);
+    else if (!fs.readFileSync(path.join(pkgDir, target), 'utf8').startsWith('#!/usr/bin/env node'))
+      problems.push(`bin ${bin} -> ${target} has no #!/usr/bin/env node line`);
+  }
+  for (const [sub, targets] of Object.entries(pj.typesVersions?.['*'] ?? {}))
+    for (const t of targets) if (!exists(t)) problems.push(`typesVersions["${sub}"] -> ${t} is not in the package`);
+  const policyVersion = JSON.parse(fs.readFileSync(path.join(pkgDir, 'policy/package.json'), 'utf8')).version;
+  if (policyVersion !== pj.version)
+    problems.push(`policy/package.json has version ${policyVersion}, not ${pj.version}`);
 
   // 2. What the shipped code loads.
   const allowed = new Set([...Object.keys(pj.dependencies ?? {}), ...Object.keys(pj.peerDependencies ?? {})]);
   const builtins = new Set(builtinModules);
-  const files = walk(path.join(pkgDir, 'lib')).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
+  const files = [...walk(path.join(pkgDir, 'lib')), path.join(pkgDir, 'policy/index.js')].filter(
+    (f) => f.endsWith('.js') || f.endsWith('.d.ts'),
+  );
   const requireRe = /\brequire\(\s*["']([^"']+)["']\s*\)/g;
   const importRe = /\b(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']/g;
   for (const f of files) {
