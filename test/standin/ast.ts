@@ -87,6 +87,8 @@ export type Statement =
   | {
       kind: 'grant' | 'revoke';
       objectType: 'connection' | 'secret';
+      /** Privilege types as written (upper case); ALL [PRIVILEGES] as ['ALL']. */
+      privileges: string[];
       names: Name[];
       /** Role names as written; PUBLIC (the unquoted keyword) as null. */
       roles: (string | null)[];

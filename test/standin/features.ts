@@ -12,8 +12,14 @@ export interface StandinFeatures {
    * (v26.43 and later); 'parser-26.41' leaves it a parse error, as that parser has it.
    */
   storageProviderGrammar: 'newest' | 'parser-26.41';
-  /** §10.5 / §11 (§5.6): SHOW CREATE and create_sql list options sorted by name ('sorted') or as written. */
-  optionOrder: 'sorted' | 'written';
+  /**
+   * How create_sql and SHOW CREATE order the options. 'extraction' (default): the field order of
+   * `generate_extracted_config!(ConnectionOption, ...)` in connection.rs, which the planned statement is rebuilt in:
+   * alphabetical except the late additions (SESSION TOKEN, CATALOG TYPE, URL, USER, WAREHOUSE), so an Iceberg
+   * connection shows `CREDENTIAL, CATALOG TYPE, URL, WAREHOUSE` (storage-provider.td @c71c8e6f). 'sorted' (by
+   * name, as storage-provider.td @a8310eb1 shows it) or as 'written'.
+   */
+  optionOrder: 'extraction' | 'sorted' | 'written';
 }
 
 export const DEFAULT_FEATURES: StandinFeatures = {
@@ -21,5 +27,5 @@ export const DEFAULT_FEATURES: StandinFeatures = {
   kafkaBrokerMatchingRules: true,
   glueAlter: 'accept',
   storageProviderGrammar: 'newest',
-  optionOrder: 'sorted',
+  optionOrder: 'extraction',
 };

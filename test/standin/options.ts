@@ -59,6 +59,55 @@ export const OPTIONS: Record<string, OptionSpec> = {
   'STORAGE PROVIDER': { kind: 'text', types: ['ICEBERG CATALOG'] },
 };
 
+/**
+ * The field order of connection.rs's `generate_extracted_config!(ConnectionOption, ...)` @290c21e (the rebuilt
+ * statement lists options in it); options newer than that version follow, by name [unverified].
+ */
+export const EXTRACTION_ORDER: string[] = [
+  'ACCESS KEY ID',
+  'ASSUME ROLE ARN',
+  'ASSUME ROLE SESSION NAME',
+  'AVAILABILITY ZONES',
+  'AWS CONNECTION',
+  'AWS PRIVATELINK',
+  'BROKER',
+  'BROKERS',
+  'CREDENTIAL',
+  'DATABASE',
+  'ENDPOINT',
+  'HOST',
+  'PASSWORD',
+  'PORT',
+  'PROGRESS TOPIC',
+  'PROGRESS TOPIC REPLICATION FACTOR',
+  'PUBLIC KEY 1',
+  'PUBLIC KEY 2',
+  'REGION',
+  'SASL MECHANISMS',
+  'SASL PASSWORD',
+  'SASL USERNAME',
+  'SCOPE',
+  'SECRET ACCESS KEY',
+  'SECURITY PROTOCOL',
+  'SERVICE NAME',
+  'SSH TUNNEL',
+  'SSL CERTIFICATE',
+  'SSL CERTIFICATE AUTHORITY',
+  'SSL KEY',
+  'SSL MODE',
+  'SESSION TOKEN',
+  'CATALOG TYPE',
+  'URL',
+  'USER',
+  'WAREHOUSE',
+  'ACCESS DELEGATION',
+  'GCP CONNECTION',
+  'OAUTH2 SERVER URL',
+  'REGISTRY',
+  'SERVICE ACCOUNT KEY',
+  'STORAGE PROVIDER',
+];
+
 /** Option names as keyword sequences, longest first so the parser matches greedily (§1.1). */
 export const OPTION_WORDS: string[][] = [...Object.keys(OPTIONS), 'USERNAME']
   .map((n) => n.split(' '))

@@ -16,6 +16,20 @@ import { MzError, SQLSTATE } from './errors';
 import { tokenize, type Token } from './lexer';
 import { CONNECTION_TYPES, OPTION_WORDS, canonicalOption } from './options';
 
+/** Privilege types Materialize's parser knows, in its display order (privilege_grants.slt error texts). */
+export const PRIVILEGE_TYPES = [
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'USAGE',
+  'CREATE',
+  'CREATEROLE',
+  'CREATEDB',
+  'CREATECLUSTER',
+  'CREATENETWORKPOLICY',
+];
+
 class P {
   private i = 0;
   constructor(
@@ -352,10 +366,20 @@ class P {
     return role;
   }
 
-  /** GRANT|REVOKE { USAGE | ALL [PRIVILEGES] } ON { CONNECTION | SECRET } name [, ...] { TO | FROM } role [, ...] */
+  /** GRANT|REVOKE { priv [, ...] | ALL [PRIVILEGES] } ON { CONNECTION | SECRET } name [, ...] { TO | FROM } role [, ...] */
   privileges(kind: 'grant' | 'revoke'): Statement | null {
-    if (!this.eatWord('usage') && !(this.eatWord('all') && (this.eatWord('privileges') || true))) return null;
-    this.expectWord('on');
+    const privileges: string[] = [];
+    if (this.eatWord('all')) {
+      this.eatWord('privileges');
+      privileges.push('ALL');
+    } else
+      do {
+        const word = PRIVILEGE_TYPES.find((p) => this.isWord(p));
+        if (!word) return null;
+        this.i++;
+        privileges.push(word);
+      } while (this.eatOp(','));
+    if (!this.eatWord('on')) return null;
     const objectType = this.eatWord('connection') ? 'connection' : this.eatWord('secret') ? 'secret' : undefined;
     if (!objectType) return null;
     const names: Name[] = [];
@@ -370,7 +394,7 @@ class P {
         roles.push(null);
       } else roles.push(this.ident());
     } while (this.eatOp(','));
-    return { kind, objectType, names, roles };
+    return { kind, objectType, privileges, names, roles };
   }
 
   alter(): Statement | null {

@@ -19,11 +19,35 @@ export function aclOf(item: Item): AclEntry[] {
   return (item.acl ??= [{ grantee: item.ownerId, grantor: item.ownerId, privileges: 'U' }]);
 }
 
-/** `{u1=U/u1,u2=U/u1}`: the text form of mz_aclitem[]. */
-export function aclText(item: Item): string {
-  return `{${aclOf(item)
-    .map((e) => `${e.grantee === PUBLIC_ID ? '' : e.grantee}=${e.privileges}/${e.grantor}`)
-    .join(',')}}`;
+/** A role in an mz_aclitem's text form: its name, double-quoted as PostgreSQL's putid does when not plain; PUBLIC is empty. */
+function aclRole(cat: Catalog, id: string): string {
+  if (id === PUBLIC_ID) return '';
+  const name = cat.roles.get(id)?.name ?? id;
+  return /^[A-Za-z0-9_]+$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A text[] literal: an element with a quote, backslash, comma, brace or space is double-quoted, as PostgreSQL prints it. */
+function arrayLiteral(elements: string[]): string {
+  const element = (e: string) => (/^[^"\\,{}\s]+$/.test(e) ? e : `"${e.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
+  return `{${elements.map(element).join(',')}}`;
+}
+
+/**
+ * `{materialize=U/materialize,joe=U/materialize}`: the text form of mz_aclitem[] names roles
+ * (privilege_grants.slt: `conn  joe=U/materialize`, `se  =U/materialize` for PUBLIC).
+ */
+export function aclText(cat: Catalog, item: Item): string {
+  return arrayLiteral(aclOf(item).map((e) => `${aclRole(cat, e.grantee)}=${e.privileges}/${aclRole(cat, e.grantor)}`));
+}
+
+/** The ACL of a database or schema: its owner's privileges, granted by itself. */
+export function ownerAclText(cat: Catalog, ownerId: string, privileges: string): string {
+  return arrayLiteral([`${aclRole(cat, ownerId)}=${privileges}/${aclRole(cat, ownerId)}`]);
+}
+
+/** Whether a role is named in any item's ACL, as grantee or grantor (DROP ROLE refuses it then). */
+export function holdsGrants(cat: Catalog, roleId: string): boolean {
+  return [...cat.items.values()].some((i) => aclOf(i).some((e) => e.grantee === roleId || e.grantor === roleId));
 }
 
 function sessionRole(cat: Catalog, session: Session) {

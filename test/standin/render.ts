@@ -6,6 +6,7 @@
 import type { ConnOption, Value } from './ast';
 import type { Catalog, Item } from './catalog';
 import { quoteIdent, quoteLiteral, simpleIdent, simpleName, stableName } from './names';
+import { EXTRACTION_ORDER } from './options';
 
 export type RenderMode = 'stable' | 'minimal' | 'quoted' | 'redacted';
 
@@ -75,22 +76,47 @@ export function createSql(cat: Catalog, item: Item, mode: RenderMode): string {
     const sql = `CREATE SECRET ${name} AS '********'`;
     return mode === 'minimal' ? sql + ';' : sql;
   }
-  // newest-features §7.2: options come out sorted by name, whatever order they were written in.
-  const options = item.options ?? [];
-  const ordered =
-    cat.features.optionOrder === 'sorted'
-      ? [...options].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      : options;
-  let opts = renderOptions(cat, ordered, mode);
+  const ordered = orderOptions(cat, item.options ?? []);
   // §1.9/§5.6.4: PUBLIC KEY 1/2 are appended to the stored create_sql. §10: SHOW CREATE omits them
   // (the only SSH SHOW CREATE output seen, alter_connection.py, has none).
-  if (item.sshKeys && (mode === 'stable' || mode === 'redacted')) {
-    const keys = `PUBLIC KEY 1 = ${quoteLiteral(item.sshKeys[0].publicKey)}, PUBLIC KEY 2 = ${quoteLiteral(item.sshKeys[1].publicKey)}`;
-    opts = opts ? `${opts}, ${keys}` : keys;
-  }
-  const sql = `CREATE CONNECTION ${name} TO ${item.connType} (${opts})`;
-  // §10: the newest output ends with ';' (connection-alter.td); the quoted style (alter_connection.py) does not.
-  return mode === 'minimal' ? sql + ';' : sql;
+  const rendered = ordered.map((o) => `${o.name} = ${renderValue(cat, o.value!, mode)}`);
+  if (item.sshKeys && (mode === 'stable' || mode === 'redacted'))
+    rendered.push(
+      `PUBLIC KEY 1 = ${quoteLiteral(item.sshKeys[0].publicKey)}`,
+      `PUBLIC KEY 2 = ${quoteLiteral(item.sshKeys[1].publicKey)}`,
+    );
+  // §10: the newest SHOW CREATE is pretty-printed and ends with ';' (connection-create-drop.td); the quoted style
+  // (alter_connection.py) is one line without it.
+  if (mode === 'minimal') return pretty(`CREATE CONNECTION ${name}`, `TO ${item.connType}`, rendered);
+  return `CREATE CONNECTION ${name} TO ${item.connType} (${rendered.join(', ')})`;
+}
+
+/** The options in the order of `features.optionOrder` (see features.ts). */
+function orderOptions(cat: Catalog, options: ConnOption[]): ConnOption[] {
+  const order = cat.features.optionOrder;
+  if (order === 'written') return options;
+  const rank = (n: string) => (order === 'extraction' ? EXTRACTION_ORDER.indexOf(n) : 0);
+  return [...options].sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** mz_sql_pretty's DEFAULT_WIDTH (src/sql-pretty/src/lib.rs). */
+const PRETTY_WIDTH = 100;
+
+/**
+ * SHOW CREATE's pretty-printed layout at width 100 (mz_sql_pretty, since v26.7): nested groups, each on one line
+ * when it fits, else broken. Verified forms: one line (`CREATE CONNECTION n TO KAFKA (BROKER = 'b', ...);`);
+ * `TO <TYPE> (...)` on the second line (glue_schema_registry.slt, a second line of exactly 100 characters);
+ * `TO MYSQL\n    (AWS CONNECTION = ..., USER = root);` (create-alter-iam-connection.td `[version>=2600700]`); one
+ * option per line (storage-provider.td @c71c8e6f): `TO ICEBERG CATALOG\n    (\n        CREDENTIAL = ...,\n ... \n    );`.
+ * The trailing `;` is added after the layout (`to_pretty`), so it does not count against the width.
+ */
+function pretty(head: string, to: string, options: string[]): string {
+  const list = `(${options.join(', ')})`;
+  const fits = (line: string) => line.length <= PRETTY_WIDTH;
+  if (fits(`${head} ${to} ${list}`)) return `${head} ${to} ${list};`;
+  if (fits(`${to} ${list}`)) return `${head}\n${to} ${list};`;
+  if (fits(`    ${list}`)) return `${head}\n${to}\n    ${list};`;
+  return `${head}\n${to}\n    (\n${options.map((o) => `        ${o}`).join(',\n')}\n    );`;
 }
 
 /** The `name` column of SHOW CREATE (§5.6: the fully qualified name, minimally quoted). */

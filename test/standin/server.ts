@@ -5,6 +5,7 @@ import { createScramSha256Data, type ScramSha256Data } from 'pg-gateway';
 import type { Statement } from './ast';
 import type { ExecResult } from './context';
 import { MzError, SQLSTATE } from './errors';
+import { statementDisplay } from './display';
 import { Executor, allowedInTxnBlock, isDdl, statementKind } from './executor';
 import type { Faults } from './faults';
 import { mzParse, type Grammar } from './mzparser';
@@ -323,13 +324,13 @@ export class PgServer {
       // §6: DDL in an implicit (multi-statement) transaction is refused.
       if (implicit)
         throw new MzError(
-          `${statementKind(st)} cannot be run inside a transaction block`,
+          `${statementDisplay(st)} cannot be run inside a transaction block`,
           SQLSTATE.activeSqlTransaction,
         );
       if (session.txn === 'block') {
         if (!allowedInTxnBlock(st))
           throw new MzError(
-            `${statementKind(st)} cannot be run inside a transaction block`,
+            `${statementDisplay(st)} cannot be run inside a transaction block`,
             SQLSTATE.activeSqlTransaction,
           );
         if (session.pending)

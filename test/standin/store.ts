@@ -8,7 +8,7 @@ import { kafkaBrokers } from './rules/kafka';
 import { Opts } from './rules/opts';
 import { createSql } from './render';
 import { CATALOG_TYPE } from './options';
-import { aclText } from './privileges';
+import { aclText, ownerAclText } from './privileges';
 
 export interface AwsSettings {
   accountId: string;
@@ -33,11 +33,16 @@ CREATE TABLE mz_catalog.mz_objects (id text NOT NULL, oid oid NOT NULL, schema_i
 CREATE TABLE mz_internal.mz_aws_connections (id text NOT NULL, endpoint text, region text, access_key_id text, access_key_id_secret_id text, secret_access_key_secret_id text, session_token text, session_token_secret_id text, assume_role_arn text, assume_role_session_name text, principal text, external_id text, example_trust_policy json); -- json keeps Materialize's compact sorted-key text (§5.5); see README
 CREATE TABLE mz_internal.mz_comments (id text NOT NULL, object_type text NOT NULL, object_sub_id int4, comment text NOT NULL);
 CREATE TABLE mz_internal.mz_object_fully_qualified_names (id text NOT NULL, name text NOT NULL, object_type text NOT NULL, schema_id text, schema_name text, database_id text, database_name text, cluster_id text);
--- §6.2: one row per privilege of each mz_aclitem ('grantee=privs/grantor'; an empty grantee is PUBLIC, id p).
-CREATE FUNCTION mz_internal.mz_aclexplode(acl mz_catalog.mz_aclitem[]) RETURNS TABLE (grantor text, grantee text, privilege_type text, is_grantable bool) LANGUAGE sql IMMUTABLE AS $$
-  SELECT split_part(split_part(i, '=', 2), '/', 2), coalesce(nullif(split_part(i, '=', 1), ''), 'p'), p.name, false
-  FROM unnest(acl::text[]) AS i, (VALUES ('r', 'SELECT'), ('a', 'INSERT'), ('w', 'UPDATE'), ('d', 'DELETE'), ('U', 'USAGE'), ('C', 'CREATE')) AS p(letter, name)
-  WHERE strpos(split_part(split_part(i, '=', 2), '/', 1), p.letter) > 0 $$;
+-- §6.2: one row per privilege of each mz_aclitem. The text form names roles (privilege_grants.slt:
+-- 'joe=U/materialize', an empty grantee is PUBLIC); mz_aclexplode gives their ids (PUBLIC is p).
+CREATE FUNCTION mz_internal.mz_acl_role_id(role_text text) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN $1 = '' THEN 'p' ELSE coalesce((SELECT r.id FROM mz_catalog.mz_roles r WHERE r.name =
+    CASE WHEN $1 LIKE '"%' THEN replace(substr($1, 2, length($1) - 2), '""', '"') ELSE $1 END), $1) END $$;
+CREATE FUNCTION mz_internal.mz_aclexplode(acl mz_catalog.mz_aclitem[]) RETURNS TABLE (grantor text, grantee text, privilege_type text, is_grantable bool) LANGUAGE sql STABLE AS $$
+  SELECT mz_internal.mz_acl_role_id(m[3]), mz_internal.mz_acl_role_id(m[1]), p.name, false
+  FROM unnest(acl::text[]) AS i, regexp_match(i, '^("(?:[^"]|"")*"|[^=]*)=([A-Za-z]*)/(.*)$') AS m,
+    (VALUES ('r', 'SELECT'), ('a', 'INSERT'), ('w', 'UPDATE'), ('d', 'DELETE'), ('U', 'USAGE'), ('C', 'CREATE')) AS p(letter, name)
+  WHERE strpos(m[2], p.letter) > 0 $$;
 CREATE FUNCTION mz_catalog.current_database() RETURNS name LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('mz.database', true), 'materialize')::name $$;
 CREATE FUNCTION mz_catalog.mz_version() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'v26.41.0 (stand-in)'::text $$;
 CREATE FUNCTION mz_catalog.mz_environment_id() RETURNS text LANGUAGE sql STABLE AS $$ SELECT coalesce(current_setting('mz.environment_id', true), '')::text $$;
@@ -125,7 +130,7 @@ export class Store {
           d.oid,
           d.name,
           d.ownerId,
-          `{${d.ownerId}=UC/${d.ownerId}}`,
+          ownerAclText(cat, d.ownerId, 'UC'),
         ]);
       return;
     }
@@ -139,7 +144,7 @@ export class Store {
           s.databaseId,
           s.name,
           s.ownerId,
-          `{${s.ownerId}=UC/${s.ownerId}}`,
+          ownerAclText(cat, s.ownerId, 'UC'),
         ]);
       return;
     }
@@ -164,7 +169,7 @@ export class Store {
 
   private async insertItem(cat: Catalog, item: Item): Promise<void> {
     const q = (sql: string, params: unknown[]) => this.db.query(sql, params);
-    const privileges = aclText(item);
+    const privileges = aclText(cat, item);
     const schema = cat.schemas.get(item.schemaId)!;
     const db = schema.databaseId ? cat.databases.get(schema.databaseId) : undefined;
     await q('INSERT INTO mz_catalog.mz_objects VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)', [

@@ -407,10 +407,38 @@ const cases: Case[] = [
     ],
   ],
   [
-    'Kafka: SSL KEY without SSL CERTIFICATE',
+    // connection-create-drop.td: `... SASL PASSWORD = SECRET s, SSL KEY SECRET s` -> option SSL KEY not supported.
+    'Kafka: SSL KEY without SSL CERTIFICATE (Materialize leaves the key outstanding)',
     'kafka',
     { ...kafka, sslKey: ref('k') },
-    [{ property: 'sslKey', reason: 'SSL KEY must be specified with SSL CERTIFICATE' }],
+    [
+      {
+        property: 'sslKey',
+        reason: 'option SSL KEY not supported with this configuration (SSL KEY is used only with SSL CERTIFICATE)',
+      },
+    ],
+  ],
+  [
+    'Kafka: SSL KEY without SSL CERTIFICATE under SASL options, as connection-create-drop.td',
+    'kafka',
+    { ...kafka, saslMechanisms: 'PLAIN', saslUsername: 'materialize', saslPassword: ref('s'), sslKey: ref('s') },
+    [
+      {
+        property: 'sslKey',
+        reason: 'option SSL KEY not supported with this configuration (SSL KEY is used only with SSL CERTIFICATE)',
+      },
+    ],
+  ],
+  [
+    'Kafka: SSL CERTIFICATE without SSL KEY under PLAINTEXT is only not supported',
+    'kafka',
+    { ...kafka, securityProtocol: 'PLAINTEXT', sslCertificate: 'c' },
+    [
+      {
+        property: 'sslCertificate',
+        reason: 'option SSL CERTIFICATE not supported with this configuration (SECURITY PROTOCOL is PLAINTEXT)',
+      },
+    ],
   ],
   [
     'Kafka: SSL CERTIFICATE without SSL KEY',

@@ -45,7 +45,7 @@ test('connection-alter.td', async () => {
       rows: [
         {
           name: 'materialize.public.conn',
-          create_sql: `CREATE CONNECTION materialize.public.conn TO KAFKA (BROKER = '${KAFKA}', SECURITY PROTOCOL = plaintext);`,
+          create_sql: `CREATE CONNECTION materialize.public.conn\nTO KAFKA (BROKER = '${KAFKA}', SECURITY PROTOCOL = plaintext);`,
         },
       ],
     },
@@ -55,7 +55,7 @@ test('connection-alter.td', async () => {
       rows: [
         {
           name: 'materialize.public.conn',
-          create_sql: `CREATE CONNECTION materialize.public.conn TO KAFKA (BROKERS = ('${KAFKA}'), SECURITY PROTOCOL = plaintext);`,
+          create_sql: `CREATE CONNECTION materialize.public.conn\nTO KAFKA (BROKERS = ('${KAFKA}'), SECURITY PROTOCOL = plaintext);`,
         },
       ],
     },

@@ -54,7 +54,7 @@ test('§9.1 GCP and BigLake (gcp-connection-validation.td)', async () => {
     },
     showCreate(
       'gcpconn',
-      'CREATE CONNECTION materialize.public.gcpconn TO GCP (SERVICE ACCOUNT KEY = SECRET materialize.public.gcpsa);',
+      'CREATE CONNECTION materialize.public.gcpconn\nTO GCP (SERVICE ACCOUNT KEY = SECRET materialize.public.gcpsa);',
     ),
     { sql: "SELECT type FROM mz_connections WHERE name = 'gcpconn'", rows: [{ type: 'gcp' }] },
   ]);
@@ -86,14 +86,14 @@ test('§1 GCP rules: required, secret only, no other options, validation, ALTER 
     { sql: 'ALTER CONNECTION g1 SET (SERVICE ACCOUNT KEY = SECRET bad_uri)', tag: 'ALTER CONNECTION' },
     showCreate(
       'g1',
-      'CREATE CONNECTION materialize.public.g1 TO GCP (SERVICE ACCOUNT KEY = SECRET materialize.public.bad_uri);',
+      'CREATE CONNECTION materialize.public.g1\nTO GCP (SERVICE ACCOUNT KEY = SECRET materialize.public.bad_uri);',
     ),
     {
       sql: iceberg(
         'notgcp',
         "CATALOG TYPE = 'rest', URL = 'https://biglake.googleapis.com/iceberg/v1/restcatalog', GCP CONNECTION = aws_conn",
       ),
-      error: 'materialize.public.aws_conn is not a GCP connection',
+      error: 'aws_conn is not a GCP connection',
     },
   ]);
 });
@@ -106,7 +106,7 @@ test('§9.2 AWS Glue Schema Registry (glue_schema_registry.slt)', async () => {
     },
     showCreate(
       'glue_conn',
-      "CREATE CONNECTION materialize.public.glue_conn TO AWS GLUE SCHEMA REGISTRY (AWS CONNECTION = materialize.public.aws_conn, REGISTRY = 'my-registry');",
+      "CREATE CONNECTION materialize.public.glue_conn\nTO AWS GLUE SCHEMA REGISTRY (AWS CONNECTION = materialize.public.aws_conn, REGISTRY = 'my-registry');",
     ),
     {
       sql: "SELECT name, type FROM mz_connections WHERE name = 'glue_conn'",
@@ -192,10 +192,10 @@ test('§9.3 OAUTH2 SERVER URL and §9.5 ACCESS DELEGATION', async () => {
       ),
       tag: 'CREATE CONNECTION',
     },
-    // Options come back sorted by name (§7.2, §11), not in the order written.
+    // Options come back in connection.rs's extraction order (§7.2: not as written), pretty-printed (storage-provider.td @c71c8e6f).
     showCreate(
       'vended_polaris',
-      "CREATE CONNECTION materialize.public.vended_polaris TO ICEBERG CATALOG (ACCESS DELEGATION = 'vended-credentials', CATALOG TYPE = 'REST', CREDENTIAL = 'root:root', SCOPE = 'PRINCIPAL_ROLE:ALL', URL = 'http://polaris:8181/api/catalog', WAREHOUSE = 'default_catalog');",
+      "CREATE CONNECTION materialize.public.vended_polaris\nTO ICEBERG CATALOG\n    (\n        CREDENTIAL = 'root:root',\n        SCOPE = 'PRINCIPAL_ROLE:ALL',\n        CATALOG TYPE = 'REST',\n        URL = 'http://polaris:8181/api/catalog',\n        WAREHOUSE = 'default_catalog',\n        ACCESS DELEGATION = 'vended-credentials'\n    );",
     ),
   ]);
 });
@@ -237,10 +237,10 @@ test('§9.4 STORAGE PROVIDER (storage-provider.td; newer than the parser package
       ),
       tag: 'CREATE CONNECTION',
     },
-    // The @a8310eb1 form, except that CATALOG TYPE keeps its case (§7.2.3: both seen) and no STORAGE PROVIDER is echoed.
+    // storage-provider.td @c71c8e6f verbatim: pretty-printed, extraction order, CATALOG TYPE as written, no STORAGE PROVIDER echoed.
     showCreate(
       'sp_default',
-      "CREATE CONNECTION materialize.public.sp_default TO ICEBERG CATALOG (CATALOG TYPE = 'REST', CREDENTIAL = SECRET materialize.public.sp_cred, URL = 'https://example.invalid/api/catalog', WAREHOUSE = 'wh');",
+      "CREATE CONNECTION materialize.public.sp_default\nTO ICEBERG CATALOG\n    (\n        CREDENTIAL = SECRET materialize.public.sp_cred,\n        CATALOG TYPE = 'REST',\n        URL = 'https://example.invalid/api/catalog',\n        WAREHOUSE = 'wh'\n    );",
     ),
     // The option is found (UTF-8 byte offsets) and the statement kept whole after a UTF-8 literal.
     {
@@ -249,7 +249,7 @@ test('§9.4 STORAGE PROVIDER (storage-provider.td; newer than the parser package
     },
     showCreate(
       'sp_utf8',
-      "CREATE CONNECTION materialize.public.sp_utf8 TO ICEBERG CATALOG (CATALOG TYPE = 'rest', CREDENTIAL = SECRET materialize.public.sp_cred, STORAGE PROVIDER = 's3', URL = 'https://é.invalid/c');",
+      "CREATE CONNECTION materialize.public.sp_utf8\nTO ICEBERG CATALOG\n    (\n        CREDENTIAL = SECRET materialize.public.sp_cred,\n        CATALOG TYPE = 'rest',\n        URL = 'https://é.invalid/c',\n        STORAGE PROVIDER = 's3'\n    );",
     ),
   ]);
 });
@@ -321,7 +321,7 @@ test('§9.6 Kafka MATCHING rules (test_privatelink_connection.py) and §3.2 rule
     },
     showCreate(
       'kafka_pattern_test',
-      "CREATE CONNECTION materialize.public.kafka_pattern_test TO KAFKA (BROKERS = ('redpanda.default.svc.cluster.local:9092' USING AWS PRIVATELINK materialize.public.privatelink_pattern_conn (PORT = 9092), MATCHING '*use1-az1*' USING AWS PRIVATELINK materialize.public.privatelink_pattern_conn (AVAILABILITY ZONE = 'use1-az1', PORT = 9092)), SECURITY PROTOCOL = plaintext);",
+      "CREATE CONNECTION materialize.public.kafka_pattern_test\nTO KAFKA\n    (\n        BROKERS = ('redpanda.default.svc.cluster.local:9092' USING AWS PRIVATELINK materialize.public.privatelink_pattern_conn (PORT = 9092), MATCHING '*use1-az1*' USING AWS PRIVATELINK materialize.public.privatelink_pattern_conn (AVAILABILITY ZONE = 'use1-az1', PORT = 9092)),\n        SECURITY PROTOCOL = plaintext\n    );",
     ),
     {
       sql: k('k1', "BROKERS (MATCHING '*' USING AWS PRIVATELINK privatelink_pattern_conn)"),
@@ -351,7 +351,7 @@ test('§9.6 Kafka MATCHING rules (test_privatelink_connection.py) and §3.2 rule
     },
     {
       sql: k('k5', "BROKERS ('b:9092', MATCHING '*' USING AWS PRIVATELINK sshconn), SECURITY PROTOCOL PLAINTEXT"),
-      error: 'materialize.public.sshconn is not an AWS PRIVATELINK connection',
+      error: 'sshconn is not an AWS PRIVATELINK connection',
     },
     // The parser (26.41) refuses a `*` inside a pattern and a rule through SSH (§10.7 settled by the grammar gate).
     {
@@ -371,7 +371,7 @@ test('§9.6 Kafka MATCHING rules (test_privatelink_connection.py) and §3.2 rule
     },
     showCreate(
       'kafka_pattern_test',
-      "CREATE CONNECTION materialize.public.kafka_pattern_test TO KAFKA (BROKERS = ('boot:9092', MATCHING 'x*' USING AWS PRIVATELINK materialize.public.privatelink_pattern_conn), SECURITY PROTOCOL = plaintext);",
+      "CREATE CONNECTION materialize.public.kafka_pattern_test\nTO KAFKA\n    (\n        BROKERS = ('boot:9092', MATCHING 'x*' USING AWS PRIVATELINK materialize.public.privatelink_pattern_conn),\n        SECURITY PROTOCOL = plaintext\n    );",
     ),
     {
       sql: 'DROP CONNECTION privatelink_pattern_conn',

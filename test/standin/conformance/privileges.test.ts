@@ -1,5 +1,5 @@
 // Privileges on connections and secrets (materialize-newest-features.md §6): GRANT/REVOKE USAGE, the
-// `privileges` column (mz_aclitem[], `{u1=U/u1}`), mz_internal.mz_aclexplode, and the RBAC errors of
+// `privileges` column (mz_aclitem[], `{materialize=U/materialize}`: role names, privilege_grants.slt), mz_internal.mz_aclexplode, and the RBAC errors of
 // src/adapter/src/rbac.rs (UnauthorizedError: `must be owner of <TYPE> <name>`, `permission denied for
 // <TYPE> "<name>"`, `must be a member of "<role>"`; all 42501) and `unknown role '<r>'` (§3.4).
 // Sessions of other roles log in with CREATE ROLE ... LOGIN PASSWORD (self-managed password auth).
@@ -49,12 +49,12 @@ test('GRANT and REVOKE USAGE as the owner: privileges column and mz_aclexplode',
     {
       sql: "CREATE CONNECTION pg TO POSTGRES (HOST 'h', DATABASE 'd', USER 'u', PASSWORD SECRET pw) WITH (VALIDATE = false)",
     },
-    { sql: acl('pg'), rows: [{ privileges: '{u1=U/u1}' }] },
+    { sql: acl('pg'), rows: [{ privileges: '{materialize=U/materialize}' }] },
     { sql: 'GRANT USAGE ON CONNECTION pg TO alice, bob', tag: 'GRANT' },
     { sql: 'GRANT ALL PRIVILEGES ON SECRET pw TO alice', tag: 'GRANT' },
     { sql: 'GRANT USAGE ON SECRET pw TO alice', tag: 'GRANT' }, // already held: no second entry
-    { sql: acl('pg'), rows: [{ privileges: '{u1=U/u1,u2=U/u1,u3=U/u1}' }] },
-    { sql: acl('pw'), rows: [{ privileges: '{u1=U/u1,u2=U/u1}' }] },
+    { sql: acl('pg'), rows: [{ privileges: '{materialize=U/materialize,alice=U/materialize,bob=U/materialize}' }] },
+    { sql: acl('pw'), rows: [{ privileges: '{materialize=U/materialize,alice=U/materialize}' }] },
     {
       sql: exploded('mz_catalog.mz_connections', 'pg'),
       rows: [
@@ -65,8 +65,8 @@ test('GRANT and REVOKE USAGE as the owner: privileges column and mz_aclexplode',
     },
     { sql: 'REVOKE USAGE ON CONNECTION pg FROM bob', tag: 'REVOKE' },
     { sql: 'GRANT USAGE ON SECRET pw TO PUBLIC', tag: 'GRANT' },
-    { sql: acl('pg'), rows: [{ privileges: '{u1=U/u1,u2=U/u1}' }] },
-    { sql: acl('pw'), rows: [{ privileges: '{u1=U/u1,u2=U/u1,=U/u1}' }] },
+    { sql: acl('pg'), rows: [{ privileges: '{materialize=U/materialize,alice=U/materialize}' }] },
+    { sql: acl('pw'), rows: [{ privileges: '{materialize=U/materialize,alice=U/materialize,=U/materialize}' }] },
     {
       sql: exploded('mz_catalog.mz_secrets', 'pw'),
       rows: [
@@ -76,14 +76,14 @@ test('GRANT and REVOKE USAGE as the owner: privileges column and mz_aclexplode',
       ],
     },
     { sql: 'REVOKE USAGE ON SECRET pw FROM PUBLIC, alice', tag: 'REVOKE' },
-    { sql: acl('pw'), rows: [{ privileges: '{u1=U/u1}' }] },
+    { sql: acl('pw'), rows: [{ privileges: '{materialize=U/materialize}' }] },
   ]);
 });
 
 test('plan errors: unknown role, unknown object, wrong object type; nothing changes', async () => {
   await runSteps(t.s, [
     { sql: 'GRANT USAGE ON CONNECTION pg TO alice, ghost', error: "unknown role 'ghost'", code: 'XX000' },
-    { sql: acl('pg'), rows: [{ privileges: '{u1=U/u1,u2=U/u1}' }] },
+    { sql: acl('pg'), rows: [{ privileges: '{materialize=U/materialize,alice=U/materialize}' }] },
     { sql: 'GRANT USAGE ON CONNECTION nope TO alice', error: "unknown catalog item 'nope'" },
     { sql: 'GRANT USAGE ON CONNECTION pw TO alice', error: 'materialize.public.pw is a secret not a connection' },
   ]);
@@ -120,7 +120,7 @@ test('RBAC: only the owner (or a superuser) grants; USAGE on references for CREA
     },
     // Her own objects: she may grant on them, and only to existing roles.
     { sql: 'GRANT USAGE ON SECRET own TO bob', tag: 'GRANT' },
-    { sql: acl('own'), rows: [{ privileges: '{u2=U/u2,u3=U/u2}' }] },
+    { sql: acl('own'), rows: [{ privileges: '{alice=U/alice,bob=U/alice}' }] },
     // ALTER to a definition that references pw needs USAGE on pw (the resulting definition, §6.3).
     {
       sql: 'ALTER CONNECTION mine SET (PASSWORD = SECRET pw) WITH (VALIDATE = false)',
@@ -142,13 +142,45 @@ test('RBAC: only the owner (or a superuser) grants; USAGE on references for CREA
   // A superuser grants on anyone's object; the grant is recorded as made by the owner.
   await runSteps(t.s, [
     { sql: 'GRANT USAGE ON CONNECTION mine TO bob', tag: 'GRANT' },
-    { sql: acl('mine'), rows: [{ privileges: '{u2=U/u2,u3=U/u2}' }] },
+    { sql: acl('mine'), rows: [{ privileges: '{alice=U/alice,bob=U/alice}' }] },
     // OWNER TO rewrites the old owner to the new one, as grantee and as grantor.
     { sql: 'ALTER CONNECTION mine OWNER TO materialize', tag: 'ALTER CONNECTION' },
-    { sql: acl('mine'), rows: [{ privileges: '{u1=U/u1,u3=U/u1}' }] },
+    { sql: acl('mine'), rows: [{ privileges: '{materialize=U/materialize,bob=U/materialize}' }] },
   ]);
   await runSteps(bob, [{ sql: 'SELECT current_database() AS db', rows: [{ db: 'materialize' }] }]);
   // Closed here, before the stand-in: a session it drops at shutdown makes its server log after the suite ends.
   await alice.end();
   await bob.end();
+});
+
+test('role names that need quoting keep their ids through the text form (mz_aclexplode)', async () => {
+  // PostgreSQL's putid quotes a name that is not plain; the explode must map every name back to its role id.
+  await runSteps(t.s, [
+    { sql: 'CREATE ROLE "a=b/c"', tag: 'CREATE ROLE' },
+    { sql: 'CREATE ROLE "x""y"', tag: 'CREATE ROLE' },
+    { sql: "CREATE SECRET odd AS 'z'", tag: 'CREATE SECRET' },
+    { sql: 'GRANT USAGE ON SECRET odd TO "a=b/c", "x""y", PUBLIC', tag: 'GRANT' },
+    {
+      sql: acl('odd'),
+      rows: [
+        {
+          // Array elements holding quotes are quoted and escaped, as PostgreSQL prints a text[].
+          privileges:
+            '{materialize=U/materialize,"\\"a=b/c\\"=U/materialize","\\"x\\"\\"y\\"=U/materialize",=U/materialize}',
+        },
+      ],
+    },
+    {
+      sql: `SELECT r.name, e.privilege_type FROM mz_secrets o, mz_internal.mz_aclexplode(o.privileges) e LEFT JOIN mz_roles r ON r.id = e.grantee WHERE o.name = 'odd' ORDER BY e.grantee`,
+      rows: [
+        { name: 'PUBLIC', privilege_type: 'USAGE' },
+        { name: 'materialize', privilege_type: 'USAGE' },
+        { name: 'a=b/c', privilege_type: 'USAGE' },
+        { name: 'x"y', privilege_type: 'USAGE' },
+      ],
+    },
+    { sql: 'DROP ROLE "a=b/c"', error: 'role "a=b/c" cannot be dropped because some objects depend on it' },
+    { sql: 'REVOKE USAGE ON SECRET odd FROM "a=b/c"', tag: 'REVOKE' },
+    { sql: 'DROP ROLE "a=b/c"', tag: 'DROP ROLE' },
+  ]);
 });

@@ -5,7 +5,7 @@ import { SYSTEM_SCHEMAS } from '../catalog';
 import { done, type ExecContext, type ExecResult } from '../context';
 import type { Notice } from '../errors';
 import { planError } from '../errors';
-import { requireOwner } from '../privileges';
+import { holdsGrants, requireOwner } from '../privileges';
 
 type DropStmt = Extract<Statement, { kind: 'drop' }>;
 
@@ -141,7 +141,9 @@ export async function drop(ctx: ExecContext, st: DropStmt): Promise<ExecResult> 
       [...cat.items.values()].some((i) => i.ownerId === role.id) ||
       [...cat.schemas.values()].some((s) => s.ownerId === role.id) ||
       [...cat.databases.values()].some((d) => d.ownerId === role.id);
-    if (owns) throw planError(`role "${role.name}" cannot be dropped because some objects depend on it`);
+    // privilege_grants.slt: a role that owns objects or still holds (or granted) privileges on them cannot be dropped.
+    if (owns || holdsGrants(cat, role.id))
+      throw planError(`role "${role.name}" cannot be dropped because some objects depend on it`);
     cat.roles.delete(role.id);
     cat.dirty.add(`roles:${role.id}`);
   }

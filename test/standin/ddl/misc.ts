@@ -14,11 +14,13 @@ export function rename(ctx: ExecContext, st: Extract<Statement, { kind: 'rename'
       return done(tag, [{ message: `${st.objectType.toUpperCase()} "${st.name.join('.')}" does not exist, skipping` }]);
     throw planError(`unknown catalog item '${st.name.join('.')}'`);
   }
+  // secret.slt (newest): `t1 is a table not a SECRET`: the name as written, the expected type upper case.
   if (item.kind !== st.objectType)
-    throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a ${st.objectType}`);
-  // §10 (secret.slt): renaming onto a taken name fails with `<name> is already taken by item in schema`.
-  if (cat.itemIn(item.schemaId, st.to)) throw planError(`${st.to} is already taken by item in schema`);
+    throw planError(`${st.name.join('.')} is a ${item.kind} not a ${st.objectType.toUpperCase()}`);
   requireOwner(cat, session, item);
+  // secret.slt (newest): renaming onto a taken name is the catalog's `catalog item '<name>' already exists`
+  // (older versions planned it as `<name> is already taken by item in schema`).
+  if (cat.itemIn(item.schemaId, st.to)) throw planError(`catalog item '${st.to}' already exists`);
   item.name = st.to;
   cat.touch(item.id);
   // Dependants' create_sql prints the new name (references are by id).
@@ -44,8 +46,9 @@ export function owner(ctx: ExecContext, st: Extract<Statement, { kind: 'owner' }
       return done(tag, [{ message: `${st.objectType.toUpperCase()} "${st.name.join('.')}" does not exist, skipping` }]);
     throw planError(`unknown catalog item '${st.name.join('.')}'`);
   }
+  // §ddl.rs `plan_alter_owner`: the full name quoted, both types lower case.
   if (item.kind !== st.objectType)
-    throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a ${st.objectType}`);
+    throw planError(`"${cat.fullNameString(item)}" is a ${item.kind} not a ${st.objectType}`);
   if (!role) throw planError(`unknown role '${st.role}'`);
   requireOwner(cat, session, item);
   requireMembership(cat, session, role.id, role.name);

@@ -42,7 +42,8 @@ export async function alterSecret(
       return done('ALTER SECRET', [{ message: `SECRET "${st.name.join('.')}" does not exist, skipping` }]);
     throw planError(`unknown catalog item '${st.name.join('.')}'`);
   }
-  if (item.kind !== 'secret') throw planError(`${cat.fullNameString(item)} is a ${item.kind} not a secret`);
+  // secret.slt (newest): `t1 is a table not a SECRET`.
+  if (item.kind !== 'secret') throw planError(`${st.name.join('.')} is a ${item.kind} not a SECRET`);
   requireOwner(cat, session, item);
   const value = await ctx.store.lock.run(() => evalSecretExpr(ctx.store, st.expr));
   ctx.secrets.set(item.id, value); // §4.2: no check that the value changed; create_sql stays masked

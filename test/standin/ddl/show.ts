@@ -19,6 +19,7 @@ export function showCreate(ctx: ExecContext, st: Extract<Statement, { kind: 'sho
   };
 }
 
+// connection-create-drop.td (`testconn  kafka  ""`): SHOW gives an object without a comment an empty comment, not NULL.
 export function showObjects(ctx: ExecContext, st: Extract<Statement, { kind: 'show_objects' }>): ExecResult {
   const { cat, session } = ctx;
   let base: string;
@@ -26,16 +27,16 @@ export function showObjects(ctx: ExecContext, st: Extract<Statement, { kind: 'sh
     const schema = st.from ? cat.resolveSchema(session, st.from) : cat.resolveCreateSchema(session, ['x']);
     base =
       st.what === 'connections'
-        ? `SELECT c.name, c.type, cm.comment FROM mz_catalog.mz_connections c LEFT JOIN mz_internal.mz_comments cm ON cm.id = c.id AND cm.object_type = 'connection' WHERE c.schema_id = ${quoteLiteral(schema.id)}`
-        : `SELECT c.name, cm.comment FROM mz_catalog.mz_secrets c LEFT JOIN mz_internal.mz_comments cm ON cm.id = c.id AND cm.object_type = 'secret' WHERE c.schema_id = ${quoteLiteral(schema.id)}`;
+        ? `SELECT c.name, c.type, coalesce(cm.comment, '') AS comment FROM mz_catalog.mz_connections c LEFT JOIN mz_internal.mz_comments cm ON cm.id = c.id AND cm.object_type = 'connection' WHERE c.schema_id = ${quoteLiteral(schema.id)}`
+        : `SELECT c.name, coalesce(cm.comment, '') AS comment FROM mz_catalog.mz_secrets c LEFT JOIN mz_internal.mz_comments cm ON cm.id = c.id AND cm.object_type = 'secret' WHERE c.schema_id = ${quoteLiteral(schema.id)}`;
   } else if (st.what === 'schemas') {
     const db = cat.databaseByName(st.from ? st.from[0] : session.database);
     if (!db) throw planError(`unknown database '${st.from ? st.from[0] : session.database}'`);
-    base = `SELECT s.name, cm.comment FROM mz_catalog.mz_schemas s LEFT JOIN mz_internal.mz_comments cm ON cm.id = s.id AND cm.object_type = 'schema' WHERE s.database_id = ${quoteLiteral(db.id)} OR s.database_id IS NULL`;
+    base = `SELECT s.name, coalesce(cm.comment, '') AS comment FROM mz_catalog.mz_schemas s LEFT JOIN mz_internal.mz_comments cm ON cm.id = s.id AND cm.object_type = 'schema' WHERE s.database_id = ${quoteLiteral(db.id)} OR s.database_id IS NULL`;
   } else if (st.what === 'databases') {
-    base = `SELECT d.name, cm.comment FROM mz_catalog.mz_databases d LEFT JOIN mz_internal.mz_comments cm ON cm.id = d.id AND cm.object_type = 'database'`;
+    base = `SELECT d.name, coalesce(cm.comment, '') AS comment FROM mz_catalog.mz_databases d LEFT JOIN mz_internal.mz_comments cm ON cm.id = d.id AND cm.object_type = 'database'`;
   } else {
-    base = `SELECT r.name, NULL::text AS comment FROM mz_catalog.mz_roles r WHERE r.id LIKE 'u%'`;
+    base = `SELECT r.name, ''::text AS comment FROM mz_catalog.mz_roles r WHERE r.id LIKE 'u%'`;
   }
   let filter = '';
   if (st.like !== undefined) filter = ` WHERE name LIKE ${quoteLiteral(st.like)}`;

@@ -9,11 +9,12 @@ export function planAws(o: Opts): void {
   const arn = o.has('ASSUME ROLE ARN');
   const sn = o.has('ASSUME ROLE SESSION NAME');
   const creds = ak || sk || st;
-  if (creds && arn) throw planError('cannot specify both ACCESS KEY ID and ASSUME ROLE ARN');
+  // §connection.rs `CreateConnectionType::Aws`: the credentials triple, the session name, then none/both.
   if (creds && !(ak && sk))
     throw planError('must specify both ACCESS KEY ID and SECRET ACCESS KEY with optional SESSION TOKEN');
   if (sn && !arn) throw planError('must specify ASSUME ROLE ARN with optional ASSUME ROLE SESSION NAME');
   if (!creds && !arn) throw planError('must specify either ASSUME ROLE ARN or ACCESS KEY ID and SECRET ACCESS KEY');
+  if (creds && arn) throw planError('cannot specify both ACCESS KEY ID and ASSUME ROLE ARN');
 }
 
 export function planPrivatelink(o: Opts): void {

@@ -10,6 +10,7 @@ import { planGcp, planGlue } from './gcp';
 import { planIceberg } from './iceberg';
 import { planKafka } from './kafka';
 import { Opts } from './opts';
+import { checkReferenceKind, REF_KIND } from './refs';
 import { planSsh } from './ssh';
 import { planMysql, planPostgres, planSqlServer } from './sql';
 import { checkValueKind, resolveReferences } from './values';
@@ -34,26 +35,16 @@ export function checkPermitted(type: ConnectionType, names: string[]): void {
   if (bad.length) throw planError(`${type} connections do not support ${[...new Set(bad)].join(', ')} values`);
 }
 
-const REF_KIND: Record<string, { type: ConnectionType; msg: string }> = {
-  'SSH TUNNEL': { type: 'SSH TUNNEL', msg: 'is not an SSH connection' },
-  'AWS PRIVATELINK': { type: 'AWS PRIVATELINK', msg: 'is not an AWS PRIVATELINK connection' },
-  'AWS CONNECTION': { type: 'AWS', msg: 'is not an AWS connection' },
-  'GCP CONNECTION': { type: 'GCP', msg: 'is not a GCP connection' },
-};
-
+/** The references the per-type rules have not checked already (a Kafka connection checks its own, in order). */
 function checkReferenceKinds(cat: Catalog, options: ConnOption[]): void {
-  const check = (id: string | undefined, opt: string) => {
-    const item = id ? cat.items.get(id) : undefined;
-    if (item && item.connType !== REF_KIND[opt].type)
-      throw planError(`${cat.fullNameString(item)} ${REF_KIND[opt].msg}`);
-  };
   for (const o of options) {
     const v = o.value!;
-    if (REF_KIND[o.name] && (v.t === 'object' || v.t === 'privatelink')) check(v.id, o.name);
+    if (REF_KIND[o.name] && (v.t === 'object' || v.t === 'privatelink')) checkReferenceKind(cat, v.id, o.name);
     const brokers = v.t === 'broker' ? [v] : v.t === 'seq' ? v.items : [];
     for (const b of brokers)
-      if (b.t === 'broker' && b.tunnel) check(b.tunnel.id, b.tunnel.kind === 'ssh' ? 'SSH TUNNEL' : 'AWS PRIVATELINK');
-      else if (b.t === 'rule') check(b.tunnel.id, 'AWS PRIVATELINK');
+      if (b.t === 'broker' && b.tunnel)
+        checkReferenceKind(cat, b.tunnel.id, b.tunnel.kind === 'ssh' ? 'SSH TUNNEL' : 'AWS PRIVATELINK');
+      else if (b.t === 'rule') checkReferenceKind(cat, b.tunnel.id, 'AWS PRIVATELINK');
   }
 }
 

@@ -3,6 +3,7 @@ import type { Value } from '../ast';
 import type { Catalog } from '../catalog';
 import { planError } from '../errors';
 import { invalidConnection, type Opts } from './opts';
+import { checkReferenceKind } from './refs';
 
 /** At CREATE exactly one of these is required (§1.7). */
 export const KAFKA_BROKER_GROUP = ['BROKER', 'BROKERS', 'AWS PRIVATELINK'];
@@ -50,7 +51,59 @@ function checkAvailabilityZones(cat: Catalog, tunnel: Extract<Value, { t: 'broke
   }
 }
 
+/**
+ * The options plan_kafka_security may leave "outstanding", in ConnectionOptionName's declaration order (its
+ * `BTreeSet::first()` names the first of them): §ddl.rs ast `enum ConnectionOptionName` (AwsConnection <
+ * SaslMechanisms < SaslPassword < SaslUsername < SslCertificate < SslCertificateAuthority < SslKey).
+ */
+const SECURITY_OPTIONS = [
+  'AWS CONNECTION',
+  'SASL MECHANISMS',
+  'SASL PASSWORD',
+  'SASL USERNAME',
+  'SSL CERTIFICATE',
+  'SSL CERTIFICATE AUTHORITY',
+  'SSL KEY',
+];
+
+/**
+ * §connection.rs `plan_kafka_security`: the protocol; under SSL/SASL_SSL a certificate needs its key (the key
+ * alone stays outstanding); under SASL_* the AWS connection's kind, else the three SASL options in turn; then the
+ * first option left outstanding is "not supported with this configuration". So `SSL KEY` without
+ * `SSL CERTIFICATE` is refused as `option SSL KEY not supported with this configuration` (connection-create-drop.td).
+ */
+function planKafkaSecurity(o: Opts, cat: Catalog): void {
+  const protocol = kafkaSecurityProtocol(o);
+  if (!PROTOCOLS.includes(protocol)) throw planError(`unknown security protocol: ${protocol}`);
+  const outstanding = new Set(SECURITY_OPTIONS.filter((n) => o.has(n)));
+  if (protocol.endsWith('SSL')) {
+    outstanding.delete('SSL CERTIFICATE');
+    if (o.has('SSL CERTIFICATE')) {
+      outstanding.delete('SSL KEY');
+      if (!o.has('SSL KEY')) throw planError('SSL KEY must be specified with SSL CERTIFICATE');
+    }
+    outstanding.delete('SSL CERTIFICATE AUTHORITY');
+  }
+  if (protocol.startsWith('SASL_')) {
+    outstanding.delete('AWS CONNECTION');
+    if (o.has('AWS CONNECTION')) checkReferenceKind(cat, o.refId('AWS CONNECTION'), 'AWS CONNECTION');
+    else {
+      for (const n of ['SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD']) outstanding.delete(n);
+      for (const n of ['SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD'])
+        if (!o.has(n)) throw planError(`${n} must be specified`);
+    }
+  }
+  const first = SECURITY_OPTIONS.find((n) => outstanding.has(n));
+  if (first) throw planError(`option ${first} not supported with this configuration`);
+}
+
+/**
+ * §connection.rs `CreateConnectionType::Kafka`: security first (`plan_kafka_security`), then the brokers
+ * (`get_brokers`: exactly one of BROKER/BROKERS/AWS PRIVATELINK, then per broker the comma check and its
+ * tunnel's zone and kind), then the default tunnel (`build_tunnel_definition`), then the replication factor.
+ */
 export function planKafka(o: Opts, cat: Catalog): void {
+  planKafkaSecurity(o, cat);
   const n = KAFKA_BROKER_GROUP.filter((g) => o.has(g)).length;
   if (n === 0) throw planError(invalidConnection('must set one of BROKER, BROKERS, or AWS PRIVATELINK'));
   if (n > 1) throw planError(invalidConnection('can only set one of BROKER, BROKERS, or AWS PRIVATELINK'));
@@ -69,28 +122,12 @@ export function planKafka(o: Opts, cat: Catalog): void {
           "cannot specify multiple Kafka broker addresses in one string.\n\n\nInstead, specify BROKERS using multiple strings, e.g. BROKERS ('kafka:9092', 'kafka:9093')",
         ),
       );
-    // Per-broker PrivateLink AZ must be one of the PrivateLink connection's zones.
+    // Per-broker PrivateLink AZ must be one of the PrivateLink connection's zones; then the tunnel's kind.
     checkAvailabilityZones(cat, b.tunnel);
+    if (b.tunnel) checkReferenceKind(cat, b.tunnel.id, b.tunnel.kind === 'ssh' ? 'SSH TUNNEL' : 'AWS PRIVATELINK');
   }
   if (o.has('SSH TUNNEL') && o.has('AWS PRIVATELINK'))
     throw planError('cannot specify both SSH TUNNEL and AWS PRIVATELINK');
-
-  const protocol = kafkaSecurityProtocol(o);
-  if (!PROTOCOLS.includes(protocol)) throw planError(`unknown security protocol: ${protocol}`);
-  if (o.has('SSL KEY') !== o.has('SSL CERTIFICATE')) throw planError('SSL KEY must be specified with SSL CERTIFICATE');
-
-  const sasl = protocol.startsWith('SASL_');
-  const ssl = protocol.endsWith('SSL');
-  const unsupported: string[] = [];
-  if (!ssl) unsupported.push('SSL KEY', 'SSL CERTIFICATE', 'SSL CERTIFICATE AUTHORITY');
-  if (!sasl) unsupported.push('SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD', 'AWS CONNECTION');
-  else if (o.has('AWS CONNECTION')) unsupported.push('SASL MECHANISMS', 'SASL USERNAME', 'SASL PASSWORD');
-  for (const u of unsupported) if (o.has(u)) throw planError(`option ${u} not supported with this configuration`);
-  if (sasl && !o.has('AWS CONNECTION')) {
-    if (!o.has('SASL MECHANISMS')) throw planError('SASL MECHANISMS must be specified');
-    if (!o.has('SASL USERNAME')) throw planError('SASL USERNAME must be specified');
-    if (!o.has('SASL PASSWORD')) throw planError('SASL PASSWORD must be specified');
-  }
   const rf = o.text('PROGRESS TOPIC REPLICATION FACTOR');
   if (rf !== undefined && Number(rf) <= 0)
     throw planError(invalidConnection('PROGRESS TOPIC REPLICATION FACTOR must be greater than 0'));

@@ -487,6 +487,23 @@ describe('SHOW CREATE of the newest types and options (materialize-newest-featur
     ).toStrictEqual(expected);
   });
 
+  test('create-alter-iam-connection.td: both recorded layouts (one line before v26.7, pretty-printed since) read the same', () => {
+    const expected = {
+      awsConnection: at('aws_conn'),
+      host: 'mysql',
+      sslMode: 'required',
+      user: 'root',
+    };
+    const before = parseShowCreateConnection(
+      `CREATE CONNECTION materialize.public.mysql_conn TO MYSQL (AWS CONNECTION = materialize.public.aws_conn, HOST = mysql, SSL MODE = required, USER = root);`,
+    );
+    const since = parseShowCreateConnection(
+      `CREATE CONNECTION materialize.public.mysql_conn\nTO MYSQL\n    (AWS CONNECTION = materialize.public.aws_conn, HOST = mysql, SSL MODE = required, USER = root);`,
+    );
+    expect(before).toStrictEqual({ kind: 'mysql', location: at('mysql_conn'), options: expected });
+    expect(since).toStrictEqual(before);
+  });
+
   test('storage-provider.td sp_default: both recorded option orders read the same (options sorted by name, §7.2)', () => {
     const expected = {
       catalogType: 'rest',
