@@ -33,7 +33,7 @@ function statement(principal: string, externalIds: readonly string[]): TrustStat
 /** An IAM role or user ARN: one principal, never a wildcard, an account root or a service. */
 const PRINCIPAL = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
 /** IAM's external ID alphabet and length (2 to 1224), which has no wildcard. */
-const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /**
  * Why a principal or external ID must not go into a trust policy, if it must not: they come from Materialize's
