@@ -92,21 +92,32 @@ function excerpt(text: string, at: number, length: number): string {
   return `${before}«…»${after}`.replace(/\s+/g, ' ');
 }
 
-/** Every (canary, output, encoding) where the canary is found; one finding per triple. */
+/**
+ * Every (canary, output, encoding) where the canary is found; one finding per triple. One pass over each text
+ * (the provider logs of a run are large): needles are indexed by their first four characters.
+ */
 export function findLeaks(canaries: readonly Canary[], haystacks: readonly Haystack[]): Finding[] {
-  const findings: Finding[] = [];
+  const index = new Map<string, { canary: string; n: Needle }[]>();
   for (const c of canaries)
-    for (const n of needlesOf(c))
-      for (const h of haystacks) {
-        const at = h.text.indexOf(n.needle);
-        if (at >= 0)
-          findings.push({
-            canary: c.label,
-            source: h.source,
-            encoding: n.encoding,
-            context: excerpt(h.text, at, n.needle.length),
-          });
+    for (const n of needlesOf(c)) {
+      const head = n.needle.slice(0, 4);
+      index.set(head, [...(index.get(head) ?? []), { canary: c.label, n }]);
+    }
+  const findings: Finding[] = [];
+  for (const h of haystacks) {
+    const seen = new Set<string>();
+    const text = h.text;
+    for (let at = 0; at + 4 <= text.length; at++) {
+      const candidates = index.get(text.slice(at, at + 4));
+      if (!candidates) continue;
+      for (const { canary, n } of candidates) {
+        const id = `${canary}\0${n.encoding}`;
+        if (seen.has(id) || !text.startsWith(n.needle, at)) continue;
+        seen.add(id);
+        findings.push({ canary, source: h.source, encoding: n.encoding, context: excerpt(text, at, n.needle.length) });
       }
+    }
+  }
   return findings;
 }
 

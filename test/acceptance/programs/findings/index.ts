@@ -3,7 +3,8 @@
 // (pulumi-engine-findings.md section A) through the real Pulumi CLI.
 //
 // Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole,
-// kafkaUser (secret: given as a Pulumi secret to a text option).
+// kafkaUser (plain config, given as pulumi.secret() to a text option in code: the engine masks secret config
+// values in all it prints, which would hide a leak).
 import * as pulumi from '@pulumi/pulumi';
 import * as mz from 'pulumi-materialize-connections';
 
@@ -22,7 +23,8 @@ const tunnel = new mz.SshTunnelConnection(
   { deleteBeforeReplace: config.getBoolean('deleteBeforeReplace') },
 );
 
-const kafkaUser = config.getSecret('kafkaUser');
+const kafkaUserText = config.get('kafkaUser');
+const kafkaUser = kafkaUserText === undefined ? undefined : pulumi.secret(kafkaUserText);
 const kafka = kafkaUser
   ? new mz.KafkaConnection('kafka', {
       name: 'k',
