@@ -19,14 +19,14 @@ afterAll(async () => {
 test('a wrong PostgreSQL password: up fails with the verdict (step auth), the password appears nowhere', async () => {
   await clear();
   const pg = services.pg();
-  stack = new Stack({ programDir: path.join(ROOT, 'test/acceptance/programs/diagnose') });
-  const mz = materializeConfig();
-  // Plain config, made a secret in the program (a secret config value would be masked by the engine anyway).
+  // From the environment, made a secret in the program (a secret config value would be masked by the engine).
   const wrong = `wrong-acceptance-password ${process.pid} "q"/+é`;
-  await stack.init(
-    { ...mz.config, pgHost: pg.host, pgPort: String(pg.port), pgUser: pg.user, pgPassword: wrong },
-    mz.secrets,
-  );
+  stack = new Stack({
+    programDir: path.join(ROOT, 'test/acceptance/programs/diagnose'),
+    env: { ACCEPTANCE_PG_PASSWORD: wrong },
+  });
+  const mz = materializeConfig();
+  await stack.init({ ...mz.config, pgHost: pg.host, pgPort: String(pg.port), pgUser: pg.user }, mz.secrets);
   const up = await stack.run(['up', '--yes', '--skip-preview', '--diff']);
   expect(up.code).not.toBe(0);
   expect(up.output).toContain(`Diagnosis: from this machine, postgres at ${pg.host}:${pg.port}`);
@@ -39,7 +39,7 @@ test('a wrong PostgreSQL password: up fails with the verdict (step auth), the pa
   // Nothing half-made: the secret was created, the refused connection was not.
   expect(await objects()).toEqual(['diag_pg_password']);
 
-  await stack.setConfig('pgPassword', pg.password);
+  stack.env.ACCEPTANCE_PG_PASSWORD = pg.password;
   await stack.ok(['up', '--yes', '--skip-preview']);
   expect(await objects()).toEqual(['diag_pg', 'diag_pg_password']);
 });

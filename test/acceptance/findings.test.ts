@@ -20,9 +20,13 @@ async function tunnelId(): Promise<string> {
 
 let stack: Stack;
 
-async function freshStack(config: Record<string, string> = {}, secrets: Record<string, string> = {}) {
+async function freshStack(
+  config: Record<string, string> = {},
+  secrets: Record<string, string> = {},
+  env: Record<string, string> = {},
+) {
   await clear();
-  stack = new Stack({ programDir: PROGRAM });
+  stack = new Stack({ programDir: PROGRAM, env });
   const mz = materializeConfig();
   await stack.init({ ...mz.config, ...config }, { ...mz.secrets, ...secrets });
 }
@@ -71,7 +75,7 @@ test('A1: with adoptExisting, a create-before-delete replacement adopts the obje
 });
 
 test('A3: a Pulumi secret given to a text option makes plannedSql and createSql secret in state and preview', async () => {
-  // Plain config, made a secret in the program: a secret config value would be masked by the engine anyway.
+  // From the environment, made a secret in the program: a secret config value would be masked by the engine anyway.
   const user = `SEKRET-user ${process.pid} "q"/+é`;
   const leaks = (...outputs: string[]) =>
     describeLeaks(
@@ -80,7 +84,7 @@ test('A3: a Pulumi secret given to a text option makes plannedSql and createSql 
         outputs.map((text, i) => ({ source: `${i}`, text })),
       ),
     );
-  await freshStack({ kafkaUser: user });
+  await freshStack({}, {}, { ACCEPTANCE_KAFKA_USER: user });
   const preview = await stack.ok(['preview', '--diff']);
   expect(leaks(preview.output)).toBe('');
   expect(preview.stdout).toMatch(/plannedSql\s*: \[secret\]/);

@@ -3,6 +3,7 @@
 // and would hide a leak). The options come from provider/specs: a new option that can carry a secret is
 // planned by the variants below or fails `uncoveredOptions`, so it cannot go unchecked.
 import { connectionSpecs, type ConnectionKind, type OptionSpec } from '../../provider/specs';
+import { CLASS } from '../../scripts/options-doc';
 import type { Canary } from './search';
 
 /** How an option takes a value that can be a secret, or why it cannot carry one. */
@@ -148,19 +149,7 @@ export function uncoveredOptions(variants: readonly Variant[] = VARIANTS): strin
 }
 
 /** The SDK class of each kind. */
-export const CLASS_OF: Readonly<Record<ConnectionKind, string>> = {
-  aws: 'AwsConnection',
-  'aws-privatelink': 'AwsPrivatelinkConnection',
-  kafka: 'KafkaConnection',
-  'confluent-schema-registry': 'ConfluentSchemaRegistryConnection',
-  mysql: 'MySqlConnection',
-  postgres: 'PostgresConnection',
-  'sql-server': 'SqlServerConnection',
-  'ssh-tunnel': 'SshTunnelConnection',
-  'iceberg-catalog': 'IcebergCatalogConnection',
-  gcp: 'GcpConnection',
-  'aws-glue-schema-registry': 'AwsGlueSchemaRegistryConnection',
-};
+export const CLASS_OF = CLASS;
 
 /**
  * Inputs outside the connection specs that can carry a secret, by resource type. The program gives each a
@@ -253,15 +242,18 @@ export function buildPlan(o: PlanOptions): BuiltPlan {
   const canaries: Canary[] = [];
   const otherInputs = new Set<string>();
   const resources: PlanResource[] = [];
-  let n = 0;
+  /** The part of the plan being built: each has its own token counter, so a token is the same in every step. */
+  let part = 'a';
+  const counters: Record<string, number> = {};
   /**
    * A distinct canary token: lower-case letters and digits, valid in a host name. The index is at both ends: the
    * search's base64-inside-longer-text form leaves out up to 4 bits at each end of a value, so tokens that differ
    * at one end only could be taken for each other there.
    */
   const token = () => {
-    const i = (n++).toString(36).padStart(2, '0');
-    return `c${i}${o.run}${o.epoch}${i}`;
+    counters[part] = (counters[part] ?? 0) + 1;
+    const i = counters[part].toString(36).padStart(2, '0');
+    return `c${i}${part}${o.run}${o.epoch}${i}`;
   };
   const free = (label: string, user?: string) => {
     const t = token();
@@ -334,9 +326,14 @@ export function buildPlan(o: PlanOptions): BuiltPlan {
     }
   };
   connections('');
-  if (o.copies) connections('_new');
+
+  if (o.copies) {
+    part = 'b';
+    connections('_new');
+  }
 
   if (o.echoRegistry) {
+    part = 'd';
     // Validated against a registry that answers 401 with the request's Authorization header: Materialize refuses
     // it, and the probe's verdict quotes the answer. The probe gets the password from `diagnose.secrets`.
     const key = 'diag_csr';
@@ -369,6 +366,7 @@ export function buildPlan(o: PlanOptions): BuiltPlan {
   }
 
   if (o.role) {
+    part = 'r';
     const roleConnection = `${o.role.roleName.toLowerCase()}_conn`;
     resources.push({
       key: roleConnection,
@@ -411,6 +409,7 @@ export function buildPlan(o: PlanOptions): BuiltPlan {
   }
 
   if (o.bastion) {
+    part = 'k';
     const b = o.bastion;
     resources.push({
       key: 'bastion_tunnel',
@@ -425,8 +424,10 @@ export function buildPlan(o: PlanOptions): BuiltPlan {
       opts,
     });
     canaries.push({ label: 'SshBastionAuthorizedKeys privateKey', value: b.privateKey });
-    for (const line of b.privateKey.split('\n').filter((l) => l.length > 40 && !l.startsWith('-----')))
-      canaries.push({ label: 'SshBastionAuthorizedKeys privateKey (a line of it)', value: line });
+    b.privateKey.split('\n').forEach((line, n) => {
+      if (line.length > 40 && !line.startsWith('-----'))
+        canaries.push({ label: `SshBastionAuthorizedKeys privateKey (line ${n + 1})`, value: line });
+    });
     otherInputs.add('SshBastionAuthorizedKeys.privateKey').add('SshBastionAuthorizedKeys.privateKeyPassphrase');
     resources.push({
       key: 'bastion_keys',

@@ -2,9 +2,9 @@
 // can drive the engine's forced replacements, adoption, secrets in text options and partial updates
 // (pulumi-engine-findings.md section A) through the real Pulumi CLI.
 //
-// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole,
-// kafkaUser (plain config, given as pulumi.secret() to a text option in code: the engine masks secret config
-// values in all it prints, which would hide a leak).
+// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole. The environment's
+// ACCEPTANCE_KAFKA_USER is given as pulumi.secret() to a text option in code: neither stack config (the engine
+// masks secret config values in all it prints, which would hide a leak) nor plain config (kept in the state).
 import * as pulumi from '@pulumi/pulumi';
 import * as mz from 'pulumi-materialize-connections';
 
@@ -23,7 +23,7 @@ const tunnel = new mz.SshTunnelConnection(
   { deleteBeforeReplace: config.getBoolean('deleteBeforeReplace') },
 );
 
-const kafkaUserText = config.get('kafkaUser');
+const kafkaUserText = process.env.ACCEPTANCE_KAFKA_USER;
 const kafkaUser = kafkaUserText === undefined ? undefined : pulumi.secret(kafkaUserText);
 const kafka = kafkaUser
   ? new mz.KafkaConnection('kafka', {
