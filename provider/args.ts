@@ -169,6 +169,12 @@ export const COMMON_ARGS = ['name', 'schemaName', 'databaseName', 'comment', 'ow
  * rejected connection); no SQL option.
  * Where Materialize is goes in `materialize`, because `endpoint` is the AWS connection's ENDPOINT option.
  */
+/**
+ * The input holding the names of the inputs the program gave as secrets (the SDK sends it; the engine gives a
+ * dynamic provider its inputs without their secret marks). Their values are masked in every message.
+ */
+export const SECRET_INPUTS = 'secretInputs';
+
 export const LIFECYCLE_ARGS = ['materialize', 'dropCascade', 'adoptExisting', 'keyRotation', 'diagnose'] as const;
 
 /**

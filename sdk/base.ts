@@ -1,7 +1,7 @@
 // What every Materialize object resource shares: location, comment, owner, endpoint, the planned SQL,
 // and the conversion of resource references into plain `{ name, schemaName, databaseName }` inputs.
 import * as pulumi from '@pulumi/pulumi';
-import { LIFECYCLE_ARGS, type ObjectRef } from '../provider/args';
+import { LIFECYCLE_ARGS, SECRET_INPUTS, type ObjectRef } from '../provider/args';
 import type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
 import { connectionSpecs, type ConnectionKind, type OptionSpec } from '../provider/specs';
 import { shimFor } from './shim';
@@ -78,6 +78,13 @@ const COMMON_OUTPUTS = [
   'materializeEndpoint',
 ];
 
+/** The names of the inputs whose value is (or holds) a secret Output, known even while their values are not. */
+async function secretInputKeys(props: pulumi.Inputs): Promise<string[]> {
+  const keys = Object.keys(props).filter((k) => props[k] !== undefined && k !== SECRET_INPUTS);
+  const secret = await Promise.all(keys.map((k) => pulumi.isSecret(pulumi.output(props[k]))));
+  return keys.filter((_k, i) => secret[i]).sort();
+}
+
 /** A resource reference as the plain data the provider takes; the Output carries the dependency. */
 export function toRef(value: unknown): unknown {
   if (value instanceof MaterializeObject)
@@ -141,9 +148,16 @@ export function registerObject(
   // the program sent that key as a secret (pulumi-engine-findings.md A3), so both keys go out as placeholders
   // that are secret exactly when an argument is whose value the provider does not mask itself.
   // Lifecycle arguments (the endpoint, the probe's secrets, ...) never appear in SQL; masked options are masked.
+  // The placeholder is a known value, secret or not, sent as a promise: an Output that is both unknown and secret
+  // goes out as a plain unknown with @pulumi/pulumi up to 3.259, and would lose the mark exactly in the preview
+  // where an input is not known yet.
   const masked = new Set<string>([...LIFECYCLE_ARGS, ...secretOutputs]);
   const quoted = pulumi.output(Object.fromEntries(Object.entries(props).filter(([k]) => !masked.has(k))));
-  for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = quoted.apply(() => '');
+  const taint = pulumi.isSecret(quoted).then((secret) => (secret ? pulumi.secret('') : ''));
+  for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = taint;
+  // Which inputs the program gave as secrets: the engine hands them to the provider unmarked, and the provider
+  // masks their values in every message (provider/lifecycle/secret-inputs.ts).
+  all[SECRET_INPUTS] = secretInputKeys(props);
   const options: pulumi.CustomResourceOptions = {
     ...opts,
     additionalSecretOutputs: [

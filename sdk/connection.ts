@@ -14,7 +14,8 @@ export interface ConnectionArgs extends ObjectArgs {
    * upstream from the deploying machine (DNS, TCP, TLS, auth, privileges, configuration) within a short
    * budget and append the verdict to the error. Default on; `false` turns it off. Materialize never returns
    * secret values, so give the probe the ones it should use in `secrets` (by secret name), and a key the
-   * SSH bastion accepts in `sshPrivateKey` to probe through a tunnel. Stored as a secret.
+   * SSH bastion accepts in `sshPrivateKey` to probe through a tunnel, with the bastion's host key in
+   * `sshHostKeySha256` (without it no credential is sent through the tunnel). Stored as a secret.
    */
   diagnose?: pulumi.Input<boolean | pulumi.Input<DiagnoseOptions>>;
 }

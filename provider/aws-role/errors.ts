@@ -1,6 +1,7 @@
 // IAM failures as a Pulumi user should read them: what was being done, AWS's own message, and what to do.
 // Credentials of the environment never appear, whatever an SDK message carries.
-import { MaterializeError, scrub } from '../lifecycle/errors';
+import { MaterializeError } from '../lifecycle/errors';
+import { scrub } from '../scrub';
 import { awsErrorName } from './iam';
 
 export class AwsRoleError extends MaterializeError {

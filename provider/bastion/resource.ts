@@ -7,7 +7,7 @@ import type { DynamicImpl } from '../lifecycle/resource';
 import { canonicalJson, sanitize } from '../lifecycle/resource';
 import { configureFromStack, resolveEndpoint, type MaterializeEndpoint } from '../lifecycle/endpoint';
 import { withSession } from '../lifecycle/pool';
-import { scrub } from '../lifecycle/errors';
+import { scrub } from '../scrub';
 import { qualifiedName, type ObjectLocation } from '../sql/quote';
 import { containsUnknown } from '../unknown';
 import { findBlock, keyLines, keyOf, withBlock, withoutBlock, type KeyRestrictions } from './authorized-keys';

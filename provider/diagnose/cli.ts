@@ -4,15 +4,14 @@
 // --secret. Exit status: 0 the probe passed, 1 it found a failing step, 2 bad usage or input, 3 no probe.
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { readConnectionRow } from '../lifecycle/catalog';
-import { resolveEndpoint } from '../lifecycle/endpoint';
-import type { Session } from '../lifecycle/pool';
+import { resolveEndpoint, type MaterializeEndpoint } from '../lifecycle/endpoint';
+import { closeAllPools, withSession, type Session } from '../lifecycle/pool';
 import { parseShowCreateConnection } from '../read/show-create';
 import { connectionKinds, connectionSpecs, specFor, type ConnectionKind } from '../specs';
 import { resolveLocation } from '../sql/quote';
 import { DEFAULT_BUDGET_MS, diagnose, formatVerdict, PROBED_KINDS, tunnelRefOf, type DiagnoseRequest } from './index';
-import { MAX_BUDGET_MS } from './wiring';
+import { MAX_BUDGET_MS, SSH_FINGERPRINT } from './wiring';
 
 export const USAGE = `usage: mz-diagnose (--json <json> | --json-file <file> | --name <connection>) [options]
 
@@ -23,15 +22,20 @@ The connection:
   --json <json>, --json-file <file>   {"kind": "postgres", "args": {...}}: the provider's arguments
                                       (references to secrets and tunnels as {"name": ...})
   --name <name> [--schema s] [--database d]
-                                      read it from Materialize's catalog; connects with MZ_HOST, MZ_PORT,
-                                      MZ_USER, MZ_PASSWORD, MZ_DATABASE, MZ_SSLMODE (or --url)
+                                      read it from Materialize's catalog with the provider's settings:
+                                      MZ_HOST, MZ_PORT, MZ_USER, MZ_PASSWORD, MZ_DATABASE, MZ_SSLMODE,
+                                      MZ_SSLROOTCERT, MZ_CONNECT_TIMEOUT, MZ_STATEMENT_TIMEOUT (or --url);
+                                      never PG* variables or ~/.pgpass; timeouts at most --timeout
   --url <postgres://...>              Materialize to read the connection and its SSH tunnel from
+                                      (?sslmode=...&sslrootcert=... as in the materialize input)
 Secrets (Materialize never returns their values):
   --secret-file <name>=<path>         a secret's value from a file (repeatable)
   MZ_DIAGNOSE_SECRETS='{"name": "value"}'  secret values from the environment
   --secret <name>=<value>             on the command line (visible to other users of this machine)
 SSH tunnel:
   --ssh-key-file <path>               a private key the bastion accepts (or MZ_DIAGNOSE_SSH_KEY)
+  --ssh-host-key <SHA256:...>         the bastion's host key (ssh-keygen -lf); without it no credential
+                                      is sent through the tunnel
   --tunnel <user@host:port>           the tunnel's settings when the JSON references one and no --url/--name
 Output:
   --timeout <ms>                      the probe's budget (default ${DEFAULT_BUDGET_MS}, at most ${MAX_BUDGET_MS})
@@ -54,27 +58,50 @@ function parseTunnel(text: string): { host: string; port: number; user: string }
   return { user: m[1], host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : 22 };
 }
 
-async function withCatalog<T>(url: string | undefined, fn: (s: Session) => Promise<T>): Promise<T> {
-  const e = resolveEndpoint(undefined);
-  const client = new Client(
-    url
-      ? { connectionString: url, application_name: 'mz-diagnose' }
-      : {
-          host: e.host,
-          port: e.port,
-          user: e.username,
-          password: e.password,
-          database: e.database,
-          ssl: e.sslmode === 'disable' ? false : { rejectUnauthorized: e.sslmode.startsWith('verify') },
-          application_name: 'mz-diagnose',
-        },
-  );
-  client.on('error', () => undefined);
-  await client.connect();
+/** `--url` as the provider's endpoint settings: validated like the `materialize` input, nothing taken from PG*. */
+function endpointFromUrl(url: string): MaterializeEndpoint {
+  let u: URL;
   try {
-    return await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
+    u = new URL(url);
+  } catch {
+    throw new UsageError('--url must be a postgres://user:password@host:port/database?sslmode=... URL');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:')
+    throw new UsageError('--url must be a postgres:// or postgresql:// URL');
+  const given: Record<string, string | number | undefined> = {
+    host: u.hostname.replace(/^\[|\]$/g, '') || undefined,
+    port: u.port ? Number(u.port) : undefined,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: u.pathname.length > 1 ? decodeURIComponent(u.pathname.slice(1)) : undefined,
+    sslmode: u.searchParams.get('sslmode') ?? undefined,
+    sslrootcert: u.searchParams.get('sslrootcert') ?? undefined,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as MaterializeEndpoint;
+}
+
+/**
+ * Reads Materialize's catalog through the provider's own sessions: the same validated sslmode and sslrootcert,
+ * no PG* fallbacks, no cleartext password across a network, and the connect and statement timeouts, here at most
+ * the probe's budget. The sessions are closed before the probe runs.
+ */
+async function withCatalog<T>(
+  url: string | undefined,
+  env: NodeJS.ProcessEnv,
+  budgetMs: number,
+  fn: (s: Session) => Promise<T>,
+): Promise<T> {
+  const e = resolveEndpoint(url === undefined ? undefined : endpointFromUrl(url), env);
+  const seconds = Math.max(1, Math.ceil(budgetMs / 1000));
+  const bounded = {
+    ...e,
+    connectTimeout: Math.min(e.connectTimeout, seconds),
+    statementTimeout: Math.min(e.statementTimeout, seconds),
+  };
+  try {
+    return await withSession(bounded, fn);
   } finally {
-    await client.end();
+    await closeAllPools();
   }
 }
 
@@ -128,6 +155,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
         secret: { type: 'string', multiple: true },
         'secret-file': { type: 'string', multiple: true },
         'ssh-key-file': { type: 'string' },
+        'ssh-host-key': { type: 'string' },
         tunnel: { type: 'string' },
         timeout: { type: 'string' },
         format: { type: 'string' },
@@ -169,7 +197,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
     let args: Record<string, unknown>;
     let tunnel: DiagnoseRequest['tunnel'];
     if (values.name !== undefined) {
-      ({ kind, args, tunnel } = await withCatalog(values.url, async (s) => {
+      ({ kind, args, tunnel } = await withCatalog(values.url, env, budgetMs, async (s) => {
         const c = await readConnection(s, {
           name: values.name!,
           schemaName: values.schema,
@@ -191,13 +219,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
       kind = parsed.kind as ConnectionKind;
       args = parsed.args as Record<string, unknown>;
       if (values.tunnel) tunnel = parseTunnel(values.tunnel);
-      else if (tunnelRefOf(args) && values.url) tunnel = await withCatalog(values.url, (s) => readTunnel(s, args));
+      else if (tunnelRefOf(args) && values.url)
+        tunnel = await withCatalog(values.url, env, budgetMs, (s) => readTunnel(s, args));
     }
     if (!PROBED_KINDS.includes(kind)) {
       out(`mz-diagnose: there is no probe for ${kind} connections (probes: ${PROBED_KINDS.join(', ')})`);
       return 3;
     }
-    const verdict = (await diagnose({ kind, args, secrets, tunnel, sshPrivateKey, budgetMs }))!;
+    const sshHostKeySha256 = values['ssh-host-key'];
+    if (sshHostKeySha256 !== undefined && !SSH_FINGERPRINT.test(sshHostKeySha256))
+      throw new UsageError('--ssh-host-key takes a SHA256 fingerprint as ssh-keygen -lf prints it (SHA256:...)');
+    const verdict = (await diagnose({ kind, args, secrets, tunnel, sshPrivateKey, sshHostKeySha256, budgetMs }))!;
     out(format === 'json' ? JSON.stringify(verdict, null, 2) : formatVerdict(verdict));
     return verdict.ok ? 0 : 1;
   } catch (err) {
@@ -209,7 +241,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
   }
 }
 
+// Exits once the verdict is written: a probe's client library may keep a socket or timer alive after its answer.
 if (require.main === module)
-  main(process.argv.slice(2), process.env, (s) => process.stdout.write(`${s}\n`)).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv.slice(2), process.env, (s) => process.stdout.write(`${s}\n`)).then((code) =>
+    process.stdout.write('', () => process.exit(code)),
+  );

@@ -4,7 +4,7 @@ import type { ObjectRef } from '../args';
 import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../sql/quote';
 import { tlsHandshake } from './net';
 import type { Tunnel } from './tunnel';
-import type { Recorder } from './verdict';
+import { ProbeFailure, type Recorder } from './verdict';
 
 /** The SQL names of the TLS options every kind with TLS shares, for messages. */
 export const TLS_NAMES = { ca: 'SSL CERTIFICATE AUTHORITY', cert: 'SSL CERTIFICATE' };
@@ -95,6 +95,32 @@ export function missingSecret(ctx: ProbeContext, arg: string, keyword: string): 
     `${ctx.describe(arg, keyword)} was not given to the probe (Materialize never returns secret values): pass it to check this`,
   );
   return true;
+}
+
+/** What a connection's SSL MODE asks of TLS: none, encryption only, the certificate chain, or chain and host name. */
+export type TlsCheck = 'none' | 'encrypt' | 'chain' | 'full';
+
+/**
+ * SSL MODE as Materialize reads it (materialize-semantics.md §1.10): PostgreSQL `require`/`required` encrypt without
+ * verifying, `verify-ca` checks the chain without the host name, `verify-full` both; MySQL `required`/`require`,
+ * `verify-ca`, `verify-identity` likewise. `-` and `_` are the same; MySQL's names ignore case, PostgreSQL's do not.
+ */
+const SSL_MODES: Record<'postgres' | 'mysql', Record<string, TlsCheck>> = {
+  postgres: { disable: 'none', require: 'encrypt', required: 'encrypt', 'verify-ca': 'chain', 'verify-full': 'full' },
+  mysql: { disabled: 'none', required: 'encrypt', require: 'encrypt', 'verify-ca': 'chain', 'verify-identity': 'full' },
+};
+
+/** The TLS check of the connection's SSL MODE; a mode Materialize would refuse is a configuration failure. */
+export function tlsCheckOf(kind: 'postgres' | 'mysql', mode: string): TlsCheck {
+  const spelled = (kind === 'mysql' ? mode.toLowerCase() : mode).replace(/_/g, '-');
+  const check = SSL_MODES[kind][spelled];
+  if (check === undefined)
+    throw new ProbeFailure(
+      'configuration',
+      `SSL MODE "${mode}" is not one Materialize accepts for ${kind === 'mysql' ? 'MySQL' : 'PostgreSQL'}`,
+      `use one of ${Object.keys(SSL_MODES[kind]).join(', ')}`,
+    );
+  return check;
 }
 
 /** The connection's CA, client certificate and key, as far as the probe was given them. */

@@ -4,7 +4,7 @@
 import type { ConnectionKind } from '../specs';
 import { makeContext, type ProbeContext, type SecretValues } from './context';
 import { kafkaBrokers, probeKafka } from './kafka';
-import { messageOf, reach } from './net';
+import { hostPort, messageOf, reach } from './net';
 import { probeMysql } from './mysql';
 import { probePostgres } from './postgres';
 import { probeSchemaRegistry } from './schema-registry';
@@ -30,6 +30,8 @@ export interface DiagnoseRequest {
   /** A private key authorized on the bastion (for SSH TUNNEL connections and for probing through one). */
   sshPrivateKey?: string;
   sshPassphrase?: string;
+  /** The bastion's host key (`SHA256:...`); without it no credential is sent through the tunnel. */
+  sshHostKeySha256?: string;
   budgetMs?: number;
 }
 
@@ -61,6 +63,27 @@ function targetOf(req: DiagnoseRequest): string {
       return `${String(a.host)}:${String(a.port ?? { postgres: 5432, mysql: 3306, 'ssh-tunnel': 22 }[req.kind as string] ?? '')}`;
   }
 }
+
+/** Where the probe of each kind goes: the hosts and ports a tunnel must forward to. */
+function endpointsOf(req: DiagnoseRequest): { host: string; port: number }[] {
+  const a = req.args;
+  switch (req.kind) {
+    case 'kafka':
+      return kafkaBrokers(a).map((b) => hostPort(b, 9092));
+    case 'confluent-schema-registry': {
+      const u = new URL(String(a.url));
+      return [
+        { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) },
+      ];
+    }
+    default:
+      return [{ host: String(a.host), port: Number(a.port ?? { postgres: 5432, mysql: 3306 }[req.kind as string]) }];
+  }
+}
+
+export const UNVERIFIED_TUNNEL =
+  "the bastion's host key was not given (diagnose.sshHostKeySha256, mz-diagnose --ssh-host-key), so an impostor " +
+  'could be relaying: the probe sent no credentials through the tunnel. Give the fingerprint to check the login';
 
 /** The SSH TUNNEL reference of a connection: its own, or its first broker's (Kafka). */
 export function tunnelRefOf(
@@ -116,6 +139,7 @@ export async function diagnose(req: DiagnoseRequest): Promise<Verdict | undefine
         user: String(req.args.user),
         privateKey: req.sshPrivateKey,
         passphrase: req.sshPassphrase,
+        hostKeySha256: req.sshHostKeySha256,
       });
       return rec.pass();
     }
@@ -124,7 +148,12 @@ export async function diagnose(req: DiagnoseRequest): Promise<Verdict | undefine
       return { ...rec.pass(), note: UNREACHABLE_NOTE };
     }
     if (req.tunnel) {
-      const ssh: SshTarget = { ...req.tunnel, privateKey: req.sshPrivateKey, passphrase: req.sshPassphrase };
+      const ssh: SshTarget = {
+        ...req.tunnel,
+        privateKey: req.sshPrivateKey,
+        passphrase: req.sshPassphrase,
+        hostKeySha256: req.sshHostKeySha256,
+      };
       if (req.sshPrivateKey === undefined) {
         await reach(rec, ssh.host, ssh.port);
         rec.skip(
@@ -136,6 +165,12 @@ export async function diagnose(req: DiagnoseRequest): Promise<Verdict | undefine
       tunnel = await openTunnel(rec, ssh, budgetMs);
       // Opened after the budget ran out: nobody will close it later.
       if (finished) tunnel.close();
+      if (!tunnel.verified) {
+        // Only what reveals nothing: whether the bastion forwards to the target.
+        for (const t of endpointsOf(req)) await reach(rec, t.host, t.port, tunnel);
+        rec.skip(`credentials through ${tunnel.label}`, UNVERIFIED_TUNNEL);
+        return rec.pass();
+      }
     }
     ctx = makeContext(rec, req.args, req.secrets ?? {}, budgetMs, tunnel);
     await PROBES[req.kind]!(ctx);

@@ -2,7 +2,7 @@
 // and GTID settings Materialize's MySQL source needs (log_bin, binlog_format = ROW, binlog_row_image = FULL,
 // gtid_mode = ON, enforce_gtid_consistency = ON). MariaDB has other GTIDs and none of these two variables.
 import { createConnection, type Connection, type ConnectionOptions } from 'mysql2/promise';
-import { missingSecret, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
+import { missingSecret, tlsCheckOf, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
 import { isTlsError, messageOf, networkFailure, reach, tlsFailure } from './net';
 import { ProbeFailure } from './verdict';
 
@@ -84,14 +84,14 @@ export function replicationGrants(grants: readonly string[]): { ok: boolean; mis
 
 function sslOptions(ctx: ProbeContext, mode: string): ConnectionOptions['ssl'] {
   const files = tlsFiles(ctx);
-  switch (mode) {
-    case 'disabled':
+  switch (tlsCheckOf('mysql', mode)) {
+    case 'none':
       return undefined;
-    case 'required':
+    case 'encrypt':
       return { ...files, rejectUnauthorized: false };
-    case 'verify_ca':
+    case 'chain':
       return { ...files, rejectUnauthorized: true, verifyIdentity: false };
-    default:
+    case 'full':
       return { ...files, rejectUnauthorized: true, verifyIdentity: true };
   }
 }
@@ -163,10 +163,11 @@ export async function probeMysql(ctx: ProbeContext): Promise<void> {
   const user = ctx.text('user') ?? '';
   const mode = String(ctx.args.sslMode ?? 'disabled').toLowerCase();
   const login = `login as ${user} (SSL MODE ${mode})`;
+  const ssl = sslOptions(ctx, mode);
   rec.attempt('auth', login);
   let conn: Connection;
   try {
-    conn = await connect(ctx, host, port, sslOptions(ctx, mode));
+    conn = await connect(ctx, host, port, ssl);
   } catch (err) {
     throw await loginFailure(err, ctx, host, port, mode);
   }

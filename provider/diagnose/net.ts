@@ -2,9 +2,9 @@
 // reading of a socket or TLS error as the step it belongs to.
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { ProbeFailure, type Recorder } from './verdict';
-import type { Tunnel } from './tunnel';
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 const UNREACHABLE_CODES = new Set(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
@@ -100,8 +100,15 @@ export function networkFailure(err: unknown, host: string, port: number): ProbeF
   return new ProbeFailure('TCP', `connecting to ${host}:${port} failed: ${msg}`, `check ${host}:${port}`, true);
 }
 
+/** What the network steps need of an SSH tunnel (diagnose/tunnel.ts). */
+export interface Forwarder {
+  /** Opens a forwarded channel to host:port and closes it again. */
+  check(host: string, port: number): Promise<void>;
+  forward(host: string, port: number): Promise<Duplex>;
+}
+
 /** DNS then TCP, directly; through a tunnel the bastion resolves and connects instead. */
-export async function reach(rec: Recorder, host: string, port: number, tunnel?: Tunnel): Promise<void> {
+export async function reach(rec: Recorder, host: string, port: number, tunnel?: Forwarder): Promise<void> {
   if (tunnel) {
     rec.attempt('TCP', `TCP ${host}:${port} from the bastion`);
     await tunnel.check(host, port);
@@ -147,7 +154,7 @@ export async function tlsHandshake(
   port: number,
   opts: TlsOptions,
   names: { ca: string; cert: string },
-  tunnel?: Tunnel,
+  tunnel?: Forwarder,
 ): Promise<string> {
   rec.attempt('TLS', `TLS handshake ${host}:${port}`);
   const socket = tunnel ? await tunnel.forward(host, port) : undefined;

@@ -2,21 +2,20 @@
 // source needs: wal_level = logical, the REPLICATION attribute, a publication.
 import tls from 'node:tls';
 import { Client, type ClientConfig } from 'pg';
-import { missingSecret, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
+import { missingSecret, tlsCheckOf, tlsFiles, TLS_NAMES, type ProbeContext } from './context';
 import { isTlsError, messageOf, networkFailure, reach, tlsFailure } from './net';
 import { ProbeFailure } from './verdict';
 
 function sslConfig(ctx: ProbeContext, mode: string, host: string): ClientConfig['ssl'] {
   const files = tlsFiles(ctx);
-  switch (mode) {
-    case 'disable':
+  switch (tlsCheckOf('postgres', mode)) {
+    case 'none':
       return false;
-    case 'require':
-    case 'prefer':
+    case 'encrypt':
       return { ...files, rejectUnauthorized: false };
-    case 'verify_ca':
+    case 'chain':
       return { ...files, rejectUnauthorized: true, checkServerIdentity: () => undefined };
-    default:
+    case 'full':
       return {
         ...files,
         rejectUnauthorized: true,
@@ -66,7 +65,7 @@ export async function probePostgres(ctx: ProbeContext): Promise<void> {
   await reach(rec, host, port, ctx.tunnel);
   if (missingSecret(ctx, 'user', 'USER') || missingSecret(ctx, 'password', 'PASSWORD')) return;
   const user = ctx.text('user') ?? '';
-  const mode = String(ctx.args.sslMode ?? 'disable').toLowerCase();
+  const mode = String(ctx.args.sslMode ?? 'disable');
   const target = ctx.tunnel ? { host: '127.0.0.1', port: await ctx.tunnel.localPort(host, port) } : { host, port };
   const client = new Client({
     ...target,

@@ -5,7 +5,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Client, utils as sshUtils } from 'ssh2';
-import { messageOf, networkFailure, reach } from './net';
+import { fingerprint } from '../bastion/ssh';
+import { messageOf, networkFailure, reach, type Forwarder } from './net';
 import { ProbeFailure, type Recorder } from './verdict';
 
 export interface SshTarget {
@@ -15,13 +16,17 @@ export interface SshTarget {
   /** An OpenSSH or PEM private key authorized on the bastion; without it the tunnel cannot be opened. */
   privateKey?: string;
   passphrase?: string;
+  /** The bastion's host key (`SHA256:...`, as `ssh-keygen -lf` prints it); without it the tunnel is unverified. */
+  hostKeySha256?: string;
 }
 
-export interface Tunnel {
+export interface Tunnel extends Forwarder {
   readonly label: string;
-  /** Opens a forwarded channel to host:port and closes it again. */
-  check(host: string, port: number): Promise<void>;
-  forward(host: string, port: number): Promise<Duplex>;
+  /**
+   * Whether the bastion proved to be the host whose key was given. Through an unverified tunnel an impostor
+   * would see every credential a probe sends, so the probes send none.
+   */
+  readonly verified: boolean;
   /**
    * A loopback port that forwards to host:port (one listener per target), for clients that take only a
    * host and port. With `tls`, the forwarder speaks TLS to the target itself and plaintext to the client.
@@ -64,12 +69,23 @@ export async function openTunnel(rec: Recorder, ssh: SshTarget, budgetMs: number
       );
   }
   const client = new Client();
+  let presented: string | undefined;
   await new Promise<void>((resolve, reject) => {
     client
       .once('ready', () => resolve())
       .once('error', (err: Error & { level?: string }) => {
         client.end();
-        if (err.level === 'client-authentication')
+        if (ssh.hostKeySha256 !== undefined && presented !== undefined && presented !== ssh.hostKeySha256)
+          reject(
+            new ProbeFailure(
+              'auth',
+              `${label} presented the host key ${presented}, not ${ssh.hostKeySha256}: it may be an impostor; the ` +
+                'probe logged in to nothing and sent nothing through it',
+              "check the bastion's host key out of band (ssh-keyscan -p <port> <host> | ssh-keygen -lf -); if it really " +
+                'changed, give the new fingerprint (diagnose.sshHostKeySha256, mz-diagnose --ssh-host-key)',
+            ),
+          );
+        else if (err.level === 'client-authentication')
           reject(
             new ProbeFailure(
               'auth',
@@ -94,11 +110,19 @@ export async function openTunnel(rec: Recorder, ssh: SshTarget, budgetMs: number
         privateKey: ssh.privateKey,
         passphrase: ssh.passphrase,
         readyTimeout: budgetMs,
-        // Materialize does not pin host keys either; the probe is about reachability, not identity.
-        hostVerifier: () => true,
+        hostVerifier: (key: Buffer) => {
+          presented = fingerprint(key);
+          return ssh.hostKeySha256 === undefined || presented === ssh.hostKeySha256;
+        },
       });
   });
-  rec.ok(`SSH login ${label}`);
+  const verified = ssh.hostKeySha256 !== undefined;
+  rec.ok(`SSH login ${label}`, verified ? `host key ${presented} as given` : undefined);
+  if (!verified)
+    rec.warn(
+      `SSH host key of ${label}`,
+      `${presented} was not checked (no sshHostKeySha256 given): the probe sends no credentials through this tunnel`,
+    );
 
   const servers: net.Server[] = [];
   const listeners = new Map<string, Promise<number>>();
@@ -110,6 +134,7 @@ export async function openTunnel(rec: Recorder, ssh: SshTarget, budgetMs: number
     );
   return {
     label,
+    verified,
     forward,
     async check(host, port) {
       const ch = await forward(host, port);

@@ -1,6 +1,6 @@
 // What a probe reports: the checks it made in order, and for the first one that failed, the step
 // (DNS, TCP, TLS, auth, privileges, configuration), what was observed and what to change.
-import { scrub } from '../lifecycle/errors';
+import { scrubDeep } from '../scrub';
 
 export type Step = 'DNS' | 'TCP' | 'TLS' | 'auth' | 'privileges' | 'configuration';
 
@@ -98,21 +98,10 @@ export class Recorder {
   }
 }
 
-/**
- * Every string in the verdict with the secret values (and their base64 forms) replaced by ********, whatever
- * their length: a verdict quotes what the upstream answered to the very credentials it was given, so even a
- * short value would appear in it verbatim.
- */
+/** Every string in the verdict scrubbed (scrub.ts): a verdict quotes what the upstream answered to the very
+ * credentials it was given. */
 export function scrubVerdict(v: Verdict, secrets: readonly string[]): Verdict {
-  const values = [...new Set(secrets.filter((s) => s !== ''))].sort((a, b) => b.length - a.length);
-  const everywhere = (text: string) =>
-    values.reduce(
-      (out, s) => out.split(s).join('********').split(Buffer.from(s, 'utf8').toString('base64')).join('********'),
-      scrub(text, secrets),
-    );
-  return JSON.parse(JSON.stringify(v), (key, value) =>
-    typeof value === 'string' && key !== 'kind' ? everywhere(value) : value,
-  ) as Verdict;
+  return scrubDeep(v, secrets, ['kind']);
 }
 
 /** The verdict as lines a person reads under Materialize's error. */

@@ -4,6 +4,7 @@
 import type { ObjectRef } from '../args';
 import { readConnectionRow } from '../lifecycle/catalog';
 import { MaterializeError } from '../lifecycle/errors';
+import { scrub } from '../scrub';
 import type { Session } from '../lifecycle/pool';
 import { parseShowCreateConnection } from '../read/show-create';
 import { specFor, type ConnectionKind, type Failure } from '../specs';
@@ -26,9 +27,15 @@ export interface DiagnoseOptions {
   secrets?: Record<string, string>;
   /** A private key authorized on the SSH bastion, to probe through the connection's SSH tunnel. */
   sshPrivateKey?: string;
+  /**
+   * The bastion's host key as `ssh-keygen -lf` prints it (`SHA256:...`). Without it the probe logs in but sends no
+   * credential through the tunnel: an impostor bastion would see them.
+   */
+  sshHostKeySha256?: string;
 }
 
-const KEYS = ['timeoutMs', 'secrets', 'sshPrivateKey'];
+const KEYS = ['timeoutMs', 'secrets', 'sshPrivateKey', 'sshHostKeySha256'];
+export const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 export const MAX_BUDGET_MS = 30_000;
 /** SQLSTATE of a connection validation failure (materialize-semantics.md §2.1). */
 const VALIDATION_FAILED = '58000';
@@ -43,7 +50,7 @@ export function diagnoseFailures(value: unknown): Failure[] {
   if (value === undefined || value === null || typeof value === 'boolean') return [];
   const fail = (reason: string): Failure[] => [{ property: 'diagnose', reason }];
   if (typeof value !== 'object' || Array.isArray(value))
-    return fail('diagnose must be true, false or { timeoutMs?, secrets?, sshPrivateKey? }');
+    return fail('diagnose must be true, false or { timeoutMs?, secrets?, sshPrivateKey?, sshHostKeySha256? }');
   const o = value as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => !KEYS.includes(k));
   if (unknown.length) return fail(`diagnose has no option ${unknown.join(', ')} (it takes ${KEYS.join(', ')})`);
@@ -58,6 +65,10 @@ export function diagnoseFailures(value: unknown): Failure[] {
     return fail('diagnose.secrets must map secret names to their values (strings)');
   if (o.sshPrivateKey !== undefined && typeof o.sshPrivateKey !== 'string')
     return fail('diagnose.sshPrivateKey must be a private key (PEM or OpenSSH text)');
+  if (o.sshHostKeySha256 !== undefined && !SSH_FINGERPRINT.test(String(o.sshHostKeySha256)))
+    return fail(
+      'diagnose.sshHostKeySha256 must be a SHA256 fingerprint as ssh-keygen -lf prints it (SHA256: and 43 base64 characters)',
+    );
   return [];
 }
 
@@ -95,6 +106,7 @@ export async function withDiagnosis(
   kind: ConnectionKind | undefined,
   props: Record<string, unknown>,
   session: Session,
+  secrets: readonly string[] = [],
 ): Promise<MaterializeError> {
   const options = optionsOf(props);
   if (!kind || !options || (cause as { code?: unknown })?.code !== VALIDATION_FAILED) return error;
@@ -111,11 +123,13 @@ export async function withDiagnosis(
       secrets: options.secrets,
       tunnel,
       sshPrivateKey: options.sshPrivateKey,
+      sshHostKeySha256: options.sshHostKeySha256,
       budgetMs,
     });
     if (!verdict) return error;
     const text = formatVerdict(verdict) + (verdict.ok ? `\n${ONLY_MATERIALIZE_FAILS}` : '');
-    return new MaterializeError(`${error.message}\n\n${text}`, error.code, error.detail, error.hint);
+    // The verdict again through the scrubber with every secret of the resource, not only the probe's own.
+    return new MaterializeError(`${error.message}\n\n${scrub(text, secrets)}`, error.code, error.detail, error.hint);
   } catch {
     return error;
   }

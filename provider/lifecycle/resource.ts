@@ -5,8 +5,10 @@ import { specFor, type Args, type ConnectionKind, type Failure } from '../specs'
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
 import { COMPUTED } from '../render';
-import { qualifiedName, quoteLiteral, resolveLocation } from '../sql/quote';
-import { LIFECYCLE_ARGS } from '../args';
+import { qualifiedName, resolveLocation } from '../sql/quote';
+import { LIFECYCLE_ARGS, SECRET_INPUTS } from '../args';
+import { scrubRendered } from '../scrub';
+import { secretInputValues } from './secret-inputs';
 import type { ObjectAdapter } from './adapters';
 import type { CatalogRow } from './catalog';
 import {
@@ -132,13 +134,16 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
   };
   const secretsOf = (props: Props): string[] => {
     const password = (props.materialize as MaterializeEndpoint | undefined)?.password;
-    return [...adapter.secretValues(props), ...(password ? [password] : []), ...diagnoseSecretValues(props)];
+    return [
+      ...adapter.secretValues(props),
+      ...secretInputValues(props),
+      ...(password ? [password] : []),
+      ...diagnoseSecretValues(props),
+    ];
   };
-  /** A statement as people may see it: secret values and sensitive text masked. */
+  /** A statement as people may see it: every secret value (spec-sensitive or given as a secret) masked. */
   const shown = (statement: string, props: Props): string =>
-    adapter
-      .secretValues(props)
-      .reduce((sql, value) => sql.split(quoteLiteral(value)).join("'********'"), adapter.display(statement));
+    scrubRendered(adapter.display(statement), secretsOf(props));
 
   /**
    * The endpoint of an existing object, refusing when the provider's settings now point at another
@@ -168,6 +173,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         adapter.kind,
         props,
         s,
+        secretsOf(props),
       );
     }
   }
@@ -227,10 +233,11 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
 
     async check(olds, news) {
       const taints = secretTaintsOf(adapter.kind);
-      const given = Object.fromEntries(Object.entries(news).filter(([k]) => !taints.includes(k)));
+      const given = Object.fromEntries(Object.entries(news).filter(([k]) => ![...taints, SECRET_INPUTS].includes(k)));
       const failures = [...adapter.validate(given), ...lifecycleFailures(given)];
       if (failures.length) return { inputs: news, failures };
       const inputs: Props = { ...given, ...adapter.normalize(sqlArgs(given)) };
+      if (news[SECRET_INPUTS] !== undefined) inputs[SECRET_INPUTS] = news[SECRET_INPUTS];
       for (const key of taints) if (key in news) inputs[key] = '';
       // COMMENT ... IS '' leaves no comment, so '' is kept as "no comment" (it would read back as absent).
       if (inputs.comment === '') delete inputs.comment;
@@ -334,7 +341,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
                 properties: actualOutputs(inputs, made, args),
                 reasons: [failed.message],
               });
-            throw await withDiagnosis(failed, err, adapter.kind, inputs, s);
+            throw await withDiagnosis(failed, err, adapter.kind, inputs, s, secretsOf(inputs));
           }
           try {
             for (const statement of after) await run(s, statement, inputs);
@@ -369,7 +376,12 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         if (!row) return {};
         const args = adapter.argsFromRow(row, sqlArgs(props));
         const inputs = sanitize({ ...lifecycleArgs(props), ...args });
-        return { id: row.id, props: outputs({ ...inputs, [PLANNED_SQL]: props[PLANNED_SQL] }, row), inputs };
+        const carried = { [PLANNED_SQL]: props[PLANNED_SQL], [SECRET_INPUTS]: props[SECRET_INPUTS] };
+        return {
+          id: row.id,
+          props: outputs({ ...inputs, ...carried }, row),
+          inputs: sanitize({ ...inputs, [SECRET_INPUTS]: props[SECRET_INPUTS] }),
+        };
       });
     },
 
@@ -381,7 +393,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         );
       if (plan.statements.length === 0) {
         // What the catalog computed stays as it was; every input takes its new value.
-        const notInputs = new Set<string>([...adapter.argKeys, ...LIFECYCLE_ARGS, PLANNED_SQL]);
+        const notInputs = new Set<string>([...adapter.argKeys, ...LIFECYCLE_ARGS, PLANNED_SQL, SECRET_INPUTS]);
         const computed = Object.fromEntries(Object.entries(olds).filter(([k]) => !notInputs.has(k)));
         return { outs: sanitize({ ...news, ...computed }) };
       }

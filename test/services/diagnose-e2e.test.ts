@@ -75,14 +75,19 @@ test("through the real sshd: the probe passes with the user key, so the verdict 
         password: pw,
         database: 'postgres',
         sshTunnel: bastion,
-        diagnose: { secrets: { pgpw: pg.password }, sshPrivateKey: fs.readFileSync(ssh.clientKeyFile, 'utf8') },
+        diagnose: {
+          secrets: { pgpw: pg.password },
+          sshPrivateKey: fs.readFileSync(ssh.clientKeyFile, 'utf8'),
+          sshHostKeySha256: ssh.hostKeySha256,
+        },
       });
     }),
   );
   // The tunnel's own keys are not on the bastion: Materialize cannot connect; this machine's key can.
   expect(err.message).toContain('failed to connect to the remote host');
   expect(err.message).toContain(
-    `Diagnosis: from this machine, postgres at ${pg.host}:${pg.port} through the SSH tunnel ${ssh.user}@${ssh.host}:${ssh.port} passed every check the probe makes.`,
+    // The services' PostgreSQL password is "postgres": every text equal to a secret is masked, the kind too.
+    `Diagnosis: from this machine, ${pg.password === 'postgres' ? '********' : 'postgres'} at ${pg.host}:${pg.port} through the SSH tunnel ${ssh.user}@${ssh.host}:${ssh.port} passed every check the probe makes.`,
   );
   expect(err.message).toContain("Materialize fails where this machine passes: look at Materialize's own path");
   expect(err.message).not.toContain('PRIVATE KEY');

@@ -1,7 +1,14 @@
 // Where the real servers of scripts/services.sh listen. Values come from the environment, else from
 // the env file the script writes (.services/env), so `npm run test:services` works after `scripts/services.sh start`.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+
+/** SHA256:<base64 of the key blob's SHA-256, unpadded>, computed here, not by the code under test. */
+function sshFingerprint(publicKeyLine: string): string {
+  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1], 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
 
 function fromEnvFile(): Record<string, string> {
   const file = path.resolve(__dirname, '../../.services/env');
@@ -37,6 +44,10 @@ export const services = {
     user: get('SVC_SSH_USER'),
     authorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS'),
     clientKeyFile: get('SVC_SSH_CLIENT_KEY'),
+    /** The sshd's host key as `ssh-keygen -lf` prints it (its public key lies next to the client key). */
+    hostKeySha256: sshFingerprint(
+      fs.readFileSync(path.join(path.dirname(get('SVC_SSH_CLIENT_KEY')), 'host_ed25519.pub'), 'utf8'),
+    ),
     /** A second authorized_keys file, owned by the Kafka/registry tunnel suite. */
     kafkaAuthorizedKeysFile: get('SVC_SSH_AUTHORIZED_KEYS_KAFKA'),
   }),

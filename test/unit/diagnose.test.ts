@@ -18,12 +18,19 @@ describe('the diagnose input', () => {
     [true, []],
     [false, []],
     [{ timeoutMs: 2000, secrets: { a: 'x' }, sshPrivateKey: 'k' }, []],
-    ['yes', ['diagnose must be true, false or { timeoutMs?, secrets?, sshPrivateKey? }']],
-    [{ budget: 1 }, ['diagnose has no option budget (it takes timeoutMs, secrets, sshPrivateKey)']],
+    ['yes', ['diagnose must be true, false or { timeoutMs?, secrets?, sshPrivateKey?, sshHostKeySha256? }']],
+    [{ budget: 1 }, ['diagnose has no option budget (it takes timeoutMs, secrets, sshPrivateKey, sshHostKeySha256)']],
     [{ timeoutMs: 99 }, ['diagnose.timeoutMs must be an integer from 100 to 30000']],
     [{ timeoutMs: 1.5 }, ['diagnose.timeoutMs must be an integer from 100 to 30000']],
     [{ secrets: { a: 1 } }, ['diagnose.secrets must map secret names to their values (strings)']],
     [{ sshPrivateKey: 3 }, ['diagnose.sshPrivateKey must be a private key (PEM or OpenSSH text)']],
+    [{ sshHostKeySha256: `SHA256:${'A'.repeat(43)}` }, []],
+    [
+      { sshHostKeySha256: 'ssh-ed25519 AAAA' },
+      [
+        'diagnose.sshHostKeySha256 must be a SHA256 fingerprint as ssh-keygen -lf prints it (SHA256: and 43 base64 characters)',
+      ],
+    ],
   ])('%j', (value, reasons) => {
     expect(diagnoseFailures(value)).toEqual(reasons.map((reason) => ({ property: 'diagnose', reason })));
   });

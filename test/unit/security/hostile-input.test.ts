@@ -8,7 +8,7 @@ import {
   resetStackConfig,
   resolveEndpoint,
 } from '../../../provider/lifecycle/endpoint';
-import { scrub } from '../../../provider/lifecycle/errors';
+import { scrub, scrubRendered, WITHHELD } from '../../../provider/scrub';
 import { humanizeCreateSql } from '../../../provider/lifecycle/catalog';
 import { parseShowCreateConnection } from '../../../provider/read/show-create';
 import { validateConnection, validateSecret } from '../../support/checked-provider';
@@ -80,17 +80,23 @@ describe('catalog-reader errors are scrubbed and quote no literal (finding 7)', 
 describe('scrubbing reveals nothing about short values (finding 8)', () => {
   const message =
     'secret "materialize"."public"."untracked_1" already exists and is not managed by this stack; set adoptExisting: true to take it over';
-  test('a short password or value that occurs in the text by chance is left alone', () => {
-    expect(scrub(message, ['materialize', 'v', 'b', 'pub'])).toBe(message);
+  test('a short value that occurs in a text the provider rendered, by chance, leaves it whole', () => {
+    expect(scrubRendered(message, ['v', 'b', 'pub'])).toBe(message);
   });
-  test('the rendered forms are always masked: a quoted literal and decode(base64)', () => {
-    expect(scrub(`value 'v' and decode('dg==', 'base64') and 'it''s'`, ['v', "it's"])).toBe(
-      `value '********' and decode('********', 'base64') and '********'`,
+  test('a short value anywhere in what a server said withholds the text: masking it in place would show it', () => {
+    expect(scrub('invalid value for user bob', ['v'])).toBe(WITHHELD);
+    expect(scrub('invalid value for user bob', ['bob'])).toBe(WITHHELD);
+    expect(scrub('nothing here', ['bob'])).toBe('nothing here');
+  });
+  test('the rendered forms are always masked: a quoted literal, a quoted identifier and decode(base64)', () => {
+    expect(scrubRendered(`value 'v' and decode('dg==', 'base64') and 'it''s' and "v"`, ['v', "it's"])).toBe(
+      `value '********' and decode('********', 'base64') and '********' and "********"`,
     );
   });
-  test('a long value is masked wherever it appears, raw or base64', () => {
+  test('a long value is masked wherever it appears, raw or base64, by a token that does not tell its length', () => {
     const long = 'Sup3r-S3cret-App-Password';
     expect(scrub(`x ${long} y ${Buffer.from(long).toString('base64')}`, [long])).toBe('x ******** y ********');
+    expect(scrub(`x ${long}${long} y`, [long])).toBe('x **************** y');
   });
   test('non-string "secrets" are ignored, not stringified', () => {
     expect(scrub('port 904512', [904512 as unknown as string])).toBe('port 904512');

@@ -13,7 +13,7 @@ const APP = 'pulumi-materialize-connections';
 const secret = dynamicProvider('secret');
 
 beforeAll(async () => {
-  mz = await startStandin({ port: 0 });
+  mz = await startStandin({ port: 0, password: 'lost-connection-password' });
 }, 60_000);
 afterAll(async () => {
   await closeAllPools();
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 afterEach(() => mz.faults.reset());
 
-const materialize = () => ({ host: '127.0.0.1', port: mz.port, password: 'materialize' });
+const materialize = () => ({ host: '127.0.0.1', port: mz.port, password: 'lost-connection-password' });
 
 async function sql(statement: string, params?: unknown[]): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: mz.url, application_name: 'lost-connection-test' });
