@@ -6,6 +6,11 @@ import { embeddedBase64, findLeaks, needlesOf, type Canary } from './search';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const url = (s: string) => s.replace(/\+/g, '-').replace(/\//g, '_');
 
+const uEscape = (re: RegExp) => (s: string) =>
+  s.replace(re, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const goEscape = uEscape(/[<>&]/g);
+const asciiEscape = uEscape(/[^\x00-\x7e]/g);
+
 /** Each encoding the module claims, as a producer puts it into output. */
 function encoded(v: string, user: string): Record<string, string> {
   const hex = Buffer.from(v).toString('hex');
@@ -26,6 +31,10 @@ function encoded(v: string, user: string): Record<string, string> {
     'form-encoded': new URLSearchParams({ password: v }).toString(),
     'JSON-escaped': JSON.stringify({ password: v }),
     'JSON-escaped twice': JSON.stringify({ doc: JSON.stringify({ password: v }) }),
+    // As Go's encoding/json writes it (the CLI's `stack export`): <, > and & as \u003c, \u003e, \u0026.
+    'JSON-escaped, HTML-safe (Go)': goEscape(JSON.stringify({ password: v })),
+    'JSON-escaped, ASCII only': asciiEscape(JSON.stringify({ password: v })),
+    'JSON-escaped, ASCII only and HTML-safe': asciiEscape(goEscape(JSON.stringify({ password: v }))),
     hex: `\\x${hex}`,
     HEX: `0x${hex.toUpperCase()}`,
   };
@@ -36,7 +45,7 @@ function distinctCanary(): Canary {
   for (let i = 0; ; i++) {
     const c = {
       label: 'Kafka saslPassword',
-      value: `cnry-7f3a "q" / +&=é\\ ${'?>~'.repeat(i % 7)}${i}`,
+      value: `cnry-7f3a "q" / +&=é<\\ ${'?>~'.repeat(i % 7)}${i}`,
       user: 'cnry-user',
     };
     if (needlesOf(c).length === Object.keys(encoded(c.value, c.user)).length) return c;
@@ -90,6 +99,8 @@ test('property: any value of 4+ characters, anywhere in any text, is found in ev
           encodeURIComponent(whole),
           JSON.stringify(whole),
           JSON.stringify(JSON.stringify(whole)),
+          goEscape(JSON.stringify(whole)),
+          asciiEscape(JSON.stringify(whole)),
           Buffer.from(whole).toString('hex'),
           Buffer.from(whole).toString('hex').toUpperCase(),
         ];

@@ -1,7 +1,8 @@
 // Where a secret can hide in text: the canary search of the leak harness. Each canary is looked for raw and in
 // every encoding a program, a library or a server may put it in: base64 (standard and URL alphabet, padded or
 // not, of the value alone, of `user:value`, and embedded in a longer base64 text at any byte alignment),
-// URL-encoded, JSON-escaped (once and twice: a JSON document inside a JSON string), hex (lower and upper case).
+// URL-encoded, JSON-escaped (once and twice: a JSON document inside a JSON string; the `\u` escapes of Go's
+// encoder and of ASCII-only encoders), hex (lower and upper case).
 
 export interface Canary {
   /** Where the value was given: `KafkaConnection kafka_1 saslUsername`, say. */
@@ -48,9 +49,17 @@ export function embeddedBase64(value: string, offset: number): string {
 }
 
 /** Every form of the canary that is searched for, most specific first; forms equal to an earlier one are dropped. */
+/** `\uXXXX` for the characters `escaped` selects (a JSON escape other encoders use). */
+const unicodeEscape = (s: string, escaped: RegExp) =>
+  s.replace(escaped, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function needlesOf(c: Canary): Needle[] {
   const v = c.value;
   const json = JSON.stringify(v).slice(1, -1);
+  // Go's encoding/json (the Pulumi CLI's `stack export`) escapes <, > and & (and U+2028/9); others escape every
+  // non-ASCII character.
+  const goJson = unicodeEscape(json, /[<>&\u2028\u2029]/g);
+  const asciiJson = unicodeEscape(json, /[\u007f-\uffff]/g);
   const forms: Needle[] = [
     { encoding: 'raw', needle: v },
     { encoding: 'base64', needle: b64(v) },
@@ -74,6 +83,9 @@ export function needlesOf(c: Canary): Needle[] {
     { encoding: 'form-encoded', needle: new URLSearchParams({ x: v }).toString().slice(2) },
     { encoding: 'JSON-escaped', needle: json },
     { encoding: 'JSON-escaped twice', needle: JSON.stringify(json).slice(1, -1) },
+    { encoding: 'JSON-escaped, HTML-safe (Go)', needle: goJson },
+    { encoding: 'JSON-escaped, ASCII only', needle: asciiJson },
+    { encoding: 'JSON-escaped, ASCII only and HTML-safe', needle: unicodeEscape(goJson, /[\u007f-\uffff]/g) },
     { encoding: 'hex', needle: Buffer.from(v).toString('hex') },
     { encoding: 'HEX', needle: Buffer.from(v).toString('hex').toUpperCase() },
   ];
