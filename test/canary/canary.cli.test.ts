@@ -313,9 +313,12 @@ test('a failing diagnosis: a registry that echoes the Authorization header in it
 test('destroy: nothing left in Materialize, in IAM, in the bastion file (whose other line stays)', async () => {
   await ok('destroy', ['destroy', '--yes', '--skip-preview']);
   await exportState('destroy');
-  expect(await objects()).toEqual([]);
-  expect(await roleExists()).toBe(false);
-  expect(fs.readFileSync(keysFile, 'utf8')).toBe(`${SENTINEL}\n`);
+  // One expectation, so that a failure shows everything left behind.
+  expect({
+    objects: await objects(),
+    roleExists: await roleExists(),
+    bastionFile: fs.readFileSync(keysFile, 'utf8'),
+  }).toEqual({ objects: [], roleExists: false, bastionFile: `${SENTINEL}\n` });
   expect(leaksOfStep('destroy')).toBe('');
   console.log(`canary harness: ${canaries.size} canaries; report: ${REPORT}`);
 });
