@@ -1,7 +1,11 @@
 // The IAM calls a role resource makes, behind a small interface (unit tests pass a fake). The real one
 // loads @aws-sdk/client-iam on first use only, so no other resource pays for it at cold start.
 import type * as Iam from '@aws-sdk/client-iam';
+import { scrub } from '../scrub';
 import type { AwsSettings } from './inputs';
+
+/** How long one IAM call may take in all, retries included: IAM answers in well under a second. */
+export const IAM_CALL_TIMEOUT_MS = 30_000;
 
 /** IAM's tag list from a name → value map. */
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -70,15 +74,35 @@ function loadSdk(): typeof Iam {
   return sdk;
 }
 
-/** The IAM API through @aws-sdk/client-iam; credentials from the SDK's default chain (or `profile`). */
-export function sdkIam(settings: AwsSettings = {}): IamApi {
+/**
+ * The IAM API through @aws-sdk/client-iam; credentials from the SDK's default chain (or `profile`). Every call
+ * is bounded by `callTimeoutMs`, and its error carries none of the credentials the chain resolved (a profile's,
+ * SSO's, a process's: not only those of the environment).
+ */
+export function sdkIam(settings: AwsSettings = {}, callTimeoutMs = IAM_CALL_TIMEOUT_MS): IamApi {
   const m = loadSdk();
   const client = new m.IAMClient({
     region: settings.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),
+    requestHandler: { connectionTimeout: callTimeoutMs, requestTimeout: callTimeoutMs },
   });
-  const send = <T>(command: unknown) => client.send(command as never) as Promise<T>;
+  async function scrubbed(err: unknown): Promise<unknown> {
+    const c = await client.config.credentials().catch(() => undefined);
+    const values = [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken];
+    if (err instanceof Error) err.message = scrub(err.message, values);
+    return err;
+  }
+  const send = async <T>(command: unknown): Promise<T> => {
+    const timeout = AbortSignal.timeout(callTimeoutMs);
+    try {
+      return (await client.send(command as never, { abortSignal: timeout })) as T;
+    } catch (err) {
+      if (timeout.aborted)
+        throw Object.assign(new Error(`IAM did not answer within ${callTimeoutMs / 1000} s`), { name: 'TimeoutError' });
+      throw await scrubbed(err);
+    }
+  };
 
   async function all<T>(page: (marker?: string) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
     const out: T[] = [];

@@ -5,6 +5,7 @@ import { materializeError, MaterializeError } from '../lifecycle/errors';
 import { withSession } from '../lifecycle/pool';
 import { qualifiedName, resolveLocation, type ResolvedLocation } from '../sql/quote';
 import type { RoleConnection } from './inputs';
+import { trustValueProblem } from './trust-policy';
 
 /** An AWS connection as the catalog has it. */
 export interface AwsConnectionIdentity {
@@ -51,6 +52,18 @@ export function identityFromRow(
       `connection ${name} has no principal or external ID in mz_internal.mz_aws_connections: this Materialize ` +
         'was started without an AWS connection role (self-managed: --aws-connection-role-arn and --aws-external-id-prefix)',
     );
+  for (const [what, value] of [
+    ['principal', row.principal],
+    ['externalId', row.external_id],
+  ] as const) {
+    const problem = trustValueProblem(what, value);
+    if (problem)
+      throw new MaterializeError(
+        `connection ${name}: the ${what === 'principal' ? 'principal' : 'external ID'} Materialize reports ` +
+          `(mz_internal.mz_aws_connections) cannot go into a trust policy: ${problem}. Check that the provider ` +
+          'talks to the Materialize you expect (materialize host, sslmode verify-full)',
+      );
+  }
   return {
     location,
     id: String(row.id),

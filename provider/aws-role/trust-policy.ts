@@ -30,9 +30,28 @@ function statement(principal: string, externalIds: readonly string[]): TrustStat
   };
 }
 
-function requireText(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
-  return value;
+/** An IAM role or user ARN: one principal, never a wildcard, an account root or a service. */
+const PRINCIPAL = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+/** IAM's external ID alphabet and length (2 to 1224), which has no wildcard. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * Why a principal or external ID must not go into a trust policy, if it must not: they come from Materialize's
+ * catalog, and a spoofed or broken server answering `*` would let anyone assume the role.
+ */
+export function trustValueProblem(what: 'principal' | 'externalId', value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return `${what} must be a non-empty string`;
+  if (what === 'principal' && !PRINCIPAL.test(value))
+    return `principal ${JSON.stringify(value.slice(0, 200))} is not an IAM role or user ARN (arn:aws:iam::<12-digit account>:role/<name>); refusing to trust it`;
+  if (what === 'externalId' && !EXTERNAL_ID.test(value))
+    return `externalId ${JSON.stringify(value.slice(0, 200))} is not an external ID (2 to 1224 of A-Z a-z 0-9 _ + = , . @ : / -); refusing to trust it`;
+  return undefined;
+}
+
+function requireTrustValue(what: 'principal' | 'externalId', value: unknown): string {
+  const problem = trustValueProblem(what, value);
+  if (problem) throw new TypeError(problem);
+  return value as string;
 }
 
 /**
@@ -41,10 +60,10 @@ function requireText(value: unknown, what: string): string {
  */
 export function trustPolicyFor(principal: string, externalIds: string | readonly string[]): TrustPolicy {
   const ids = (typeof externalIds === 'string' ? [externalIds] : [...externalIds]).map((id) =>
-    requireText(id, 'externalId'),
+    requireTrustValue('externalId', id),
   );
   if (ids.length === 0) throw new TypeError('trustPolicyFor needs at least one external ID');
-  return { Version: '2012-10-17', Statement: [statement(requireText(principal, 'principal'), ids)] };
+  return { Version: '2012-10-17', Statement: [statement(requireTrustValue('principal', principal), ids)] };
 }
 
 /**
@@ -55,8 +74,8 @@ export function trustPolicyForConnections(connections: readonly TrustedConnectio
   if (connections.length === 0) throw new TypeError('a trust policy needs at least one connection');
   const byPrincipal = new Map<string, string[]>();
   for (const c of connections) {
-    const p = requireText(c.principal, 'principal');
-    byPrincipal.set(p, [...(byPrincipal.get(p) ?? []), requireText(c.externalId, 'externalId')]);
+    const p = requireTrustValue('principal', c.principal);
+    byPrincipal.set(p, [...(byPrincipal.get(p) ?? []), requireTrustValue('externalId', c.externalId)]);
   }
   return {
     Version: '2012-10-17',

@@ -39,3 +39,22 @@ test('identityFromRow: an assume-role AWS connection, or why not', () => {
     'has no principal or external ID in mz_internal.mz_aws_connections: this Materialize was started without an AWS connection role',
   );
 });
+
+test('identityFromRow: a principal or external ID a spoofed server answers is refused before any policy is built', () => {
+  const row = {
+    id: 'u7',
+    type: 'aws',
+    principal: 'arn:aws:iam::664411391173:role/MaterializeConnection',
+    external_id: 'mz_p_u7',
+    assume_role_arn: 'arn:aws:iam::1:role/r',
+  };
+  const name = '"materialize"."S p"."my ""conn"""';
+  expect(() => identityFromRow(loc, { ...row, principal: '*' })).toThrow(
+    `connection ${name}: the principal Materialize reports (mz_internal.mz_aws_connections) cannot go into a trust ` +
+      'policy: principal "*" is not an IAM role or user ARN (arn:aws:iam::<12-digit account>:role/<name>); refusing to ' +
+      'trust it. Check that the provider talks to the Materialize you expect (materialize host, sslmode verify-full)',
+  );
+  expect(() => identityFromRow(loc, { ...row, external_id: '*' })).toThrow(
+    `connection ${name}: the external ID Materialize reports`,
+  );
+});

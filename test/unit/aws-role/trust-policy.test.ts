@@ -79,8 +79,11 @@ test('canonicalPolicy: a lone statement or value and a one-element list are the 
     },
   };
   expect(canonicalPolicy(lone)).toBe(canonicalPolicy(trustPolicyFor(P, ID)));
-  expect(canonicalPolicy(trustPolicyFor(P, ['b', 'a']))).toBe(
-    canonicalPolicy({ ...trustPolicyFor(P, ['a', 'b']), Statement: [trustPolicyFor(P, ['b', 'a']).Statement[0]] }),
+  expect(canonicalPolicy(trustPolicyFor(P, ['mz_b', 'mz_a']))).toBe(
+    canonicalPolicy({
+      ...trustPolicyFor(P, ['mz_a', 'mz_b']),
+      Statement: [trustPolicyFor(P, ['mz_b', 'mz_a']).Statement[0]],
+    }),
   );
 });
 
@@ -102,4 +105,27 @@ test('trustPolicyDrift names what is wrong: no external ID at all is called out 
 test('roleArnFor gives the ARN before the role exists', () => {
   expect(roleArnFor('123456789012', 'mz-s3')).toBe('arn:aws:iam::123456789012:role/mz-s3');
   expect(roleArnFor('123456789012', 'mz-s3', '/materialize/')).toBe('arn:aws:iam::123456789012:role/materialize/mz-s3');
+});
+
+describe('a principal or external ID that is not one never goes into a policy (a spoofed catalog)', () => {
+  test.each([
+    '*',
+    'arn:aws:iam::*:role/x',
+    'arn:aws:iam::664411391173:root',
+    '664411391173',
+    'arn:aws:iam::664411391173:role/*',
+    'arn:aws:iam::66441139117:role/short-account',
+    'arn:aws:sts::664411391173:assumed-role/r/s',
+    ' arn:aws:iam::664411391173:role/x',
+  ])('principal %j is refused', (principal) => {
+    expect(() => trustPolicyFor(principal, ID)).toThrow(/is not an IAM role or user ARN .*refusing to trust it$/);
+    expect(() => trustPolicyForConnections([{ principal, externalId: ID }])).toThrow(/refusing to trust it$/);
+  });
+  test.each(['*', 'mz_?', 'x', 'mz u7', 'mz_"u7"', 'a'.repeat(1225)])('external ID %j is refused', (externalId) => {
+    expect(() => trustPolicyFor(P, externalId)).toThrow(/is not an external ID .*refusing to trust it$/);
+  });
+  test('the shapes Materialize uses pass', () => {
+    expect(() => trustPolicyFor('arn:aws-us-gov:iam::123456789012:role/path/to/Role+x=y,z.@-', ID)).not.toThrow();
+    expect(() => trustPolicyFor(P, 'mz_eb5cb59b-e2fe-41f3-87ca-d2176a495345_u7')).not.toThrow();
+  });
 });
