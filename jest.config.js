@@ -32,7 +32,7 @@ module.exports = {
       globalSetup: '<rootDir>/test/acceptance/global-setup.ts',
     },
     // The leak harness: the real Pulumi CLI with canaries in every option that can carry a secret
-    // (test/canary/README.md); needs what the acceptance project needs.
+    // (README "How it is tested"); needs what the acceptance project needs.
     {
       ...common,
       displayName: 'canary',
