@@ -27,6 +27,8 @@ const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 const asciiJsonInner = (s: string) =>
   jsonInner(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const lowerPercent = (s: string) => s.replace(/%[0-9A-F]{2}/g, (p) => p.toLowerCase());
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const htmlEscaped = (s: string, chars = /[&<>"']/g) => s.replace(chars, (c) => HTML[c]);
 
 /** The value as it may be written into a text, quoted forms apart. */
 function encodings(v: string): string[] {
@@ -40,6 +42,8 @@ function encodings(v: string): string[] {
     v.replace(/'/g, "''"),
     jsonInner(v),
     jsonInner(jsonInner(v)),
+    htmlEscaped(v),
+    htmlEscaped(v, /[&<>]/g),
     asciiJsonInner(v),
     uri,
     lowerPercent(uri),
@@ -110,7 +114,7 @@ function maskInPlace(text: string, values: readonly string[]): string {
 /**
  * `text` with every secret value masked: quoted literals of any value, every `decode('...', 'base64')`, and every
  * occurrence of a value of at least MIN_MASKABLE_LENGTH characters raw, JSON-escaped, URL- or form-encoded, in
- * hex, and in base64 (padded or not, standard or URL-safe, alone or inside a longer encoded text such as
+ * HTML-escaped, hex, and in base64 (padded or not, standard or URL-safe, alone or inside a longer encoded text such as
  * `Basic base64(user:value)`). A shorter value that still occurs in any of these forms withholds the whole text.
  * Non-string "secrets" are ignored, not stringified.
  */

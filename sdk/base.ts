@@ -78,9 +78,14 @@ const COMMON_OUTPUTS = [
   'materializeEndpoint',
 ];
 
-/** The names of the inputs whose value is (or holds) a secret Output, known even while their values are not. */
+/**
+ * The names of the inputs whose value is (or holds) a secret Output, known even while their values are not.
+ * Lifecycle arguments are left out: the provider masks their secrets (the password, the probe's) itself, and
+ * masking every host and database name of a secret `materialize` input would blank most messages.
+ */
 async function secretInputKeys(props: pulumi.Inputs): Promise<string[]> {
-  const keys = Object.keys(props).filter((k) => props[k] !== undefined && k !== SECRET_INPUTS);
+  const lifecycle = new Set<string>([...LIFECYCLE_ARGS, SECRET_INPUTS]);
+  const keys = Object.keys(props).filter((k) => props[k] !== undefined && !lifecycle.has(k));
   const secret = await Promise.all(keys.map((k) => pulumi.isSecret(pulumi.output(props[k]))));
   return keys.filter((_k, i) => secret[i]).sort();
 }

@@ -11,13 +11,14 @@ jest.setTimeout(600_000);
 const PROGRAM = path.join(ROOT, 'test/acceptance/programs/secret-preview');
 /** Written in the program itself (programs/secret-preview/index.ts), never in config. */
 const CANARY = 'canary-sasl-user-7Qx';
+const ROTATED = 'rotated-sasl-user-9Zk';
 
 /** The value as a reader could find it. */
 function forms(value: string): string[] {
   const b64 = Buffer.from(value).toString('base64');
   return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('hex'), encodeURIComponent(value)];
 }
-const leaks = (text: string) => forms(CANARY).filter((f) => text.includes(f));
+const leaks = (text: string) => [...forms(CANARY), ...forms(ROTATED)].filter((f) => text.includes(f));
 
 let stack: Stack;
 afterAll(async () => {
@@ -45,6 +46,16 @@ test('preview --diff with an unknown comment: plannedSql is [secret] and no form
 
   const refresh = await stack.ok(['refresh', '--yes', '--skip-preview', '--diff']);
   expect(leaks(refresh.output)).toEqual([]);
+  expect(leaks(await stack.exportState())).toEqual([]);
+
+  // A refused ALTER: the new username with validation on; Materialize cannot reach the brokers.
+  await stack.setConfig('rotate', 'true');
+  const refused = await stack.run(['up', '--yes', '--skip-preview', '--diff']);
+  expect(refused.code).not.toBe(0);
+  expect(refused.output).toContain(
+    `ALTER CONNECTION "materialize"."public"."secret_preview_kafka" SET (SASL USERNAME = '********')`,
+  );
+  expect(leaks(refused.output)).toEqual([]);
   expect(leaks(await stack.exportState())).toEqual([]);
 
   const destroy = await stack.ok(['destroy', '--yes', '--skip-preview']);

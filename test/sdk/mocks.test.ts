@@ -276,6 +276,13 @@ test('plannedSql and createSql go out secret exactly when an argument they would
   expect(registered['aws-token'].inputs.plannedSql).toBe('');
   expect(registered['t-host'].inputs.plannedSql).toEqual(secretOf(''));
   expect(registered['t-host'].inputs.createSql).toEqual(secretOf(''));
+  // The provider learns which inputs were secrets (names only): lifecycle arguments are masked by the provider.
+  expect(registered['k-plain'].inputs.secretInputs).toEqual([]);
+  expect(registered['k-secret'].inputs.secretInputs).toEqual(['saslUsername']);
+  expect(registered['t-endpoint'].inputs.secretInputs).toEqual([]);
+  expect(registered['s-value'].inputs.secretInputs).toEqual(['value']);
+  expect(registered['pg-diagnose'].inputs.secretInputs).toEqual([]);
+  expect(registered['t-host'].inputs.secretInputs).toEqual(['host']);
 });
 
 test('an output that repeats an argument (effectiveProgressTopic) goes out secret exactly when that argument is', async () => {

@@ -12,14 +12,15 @@ test('VALIDATE CONNECTION is fully qualified and quoted; the identity read is on
   assertMaterializeStatement(IDENTITY_SQL, 'select');
 });
 
+const row = {
+  id: 'u7',
+  type: 'aws',
+  principal: 'arn:aws:iam::664411391173:role/MaterializeConnection',
+  external_id: 'mz_p_u7',
+  assume_role_arn: 'arn:aws:iam::1:role/r',
+};
+
 test('identityFromRow: an assume-role AWS connection, or why not', () => {
-  const row = {
-    id: 'u7',
-    type: 'aws',
-    principal: 'arn:aws:iam::664411391173:role/MaterializeConnection',
-    external_id: 'mz_p_u7',
-    assume_role_arn: 'arn:aws:iam::1:role/r',
-  };
   expect(identityFromRow(loc, row)).toEqual({
     location: loc,
     id: 'u7',
@@ -41,13 +42,6 @@ test('identityFromRow: an assume-role AWS connection, or why not', () => {
 });
 
 test('identityFromRow: a principal or external ID a spoofed server answers is refused before any policy is built', () => {
-  const row = {
-    id: 'u7',
-    type: 'aws',
-    principal: 'arn:aws:iam::664411391173:role/MaterializeConnection',
-    external_id: 'mz_p_u7',
-    assume_role_arn: 'arn:aws:iam::1:role/r',
-  };
   const name = '"materialize"."S p"."my ""conn"""';
   expect(() => identityFromRow(loc, { ...row, principal: '*' })).toThrow(
     `connection ${name}: the principal Materialize reports (mz_internal.mz_aws_connections) cannot go into a trust ` +

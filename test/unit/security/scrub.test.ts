@@ -22,6 +22,7 @@ const ENCODINGS: Record<string, (v: string) => string> = {
   json: (v) => JSON.stringify(v),
   jsonTwice: (v) => JSON.stringify(JSON.stringify(v)),
   sqlLiteral: (v) => `'${v.replace(/'/g, "''")}'`,
+  html: (v) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
 };
 
 /** The forms a reader could recover the value from. */
@@ -31,6 +32,7 @@ const visible = (v: string) => [
   Buffer.from(v).toString('hex'),
   encodeURIComponent(v),
   JSON.stringify(v).slice(1, -1),
+  ENCODINGS.html(v),
 ];
 
 const longValue = fc.string({ unit: 'binary', minLength: MIN_MASKABLE_LENGTH, maxLength: 40 });

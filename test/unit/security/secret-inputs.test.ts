@@ -41,9 +41,9 @@ test.each([
   ['ALTER CONNECTION', (user: string) => `invalid USER '${user}'`],
   ['ALTER CONNECTION', (user: string) => `registry said: Basic ${Buffer.from(`${user}:pw`).toString('base64')}`],
 ])('a refused %s does not print a secret-marked text option (Materialize echoing: %#)', async (match, echo) => {
-  const created = await csr.create((await csr.check({}, args(OLD_USER, ['materialize', 'username']))).inputs!);
+  const created = await csr.create((await csr.check({}, args(OLD_USER, ['username']))).inputs!);
   try {
-    const checked = await csr.check(created.outs, args(NEW_USER, ['materialize', 'username']));
+    const checked = await csr.check(created.outs, args(NEW_USER, ['username']));
     const planned = JSON.stringify(checked.inputs!.plannedSql);
     expect(planned).toContain(`USER = '********'`);
     for (const f of [...forms(OLD_USER), ...forms(NEW_USER)]) expect(planned).not.toContain(f);
@@ -63,16 +63,16 @@ test.each([
 });
 
 test('without the mark, a text option is shown: the scrub follows the program, not a guess', async () => {
-  const checked = await csr.check({}, args(OLD_USER, ['materialize']));
+  const checked = await csr.check({}, args(OLD_USER, []));
   expect(JSON.stringify(checked.inputs!.plannedSql)).toContain(`USER = '${OLD_USER}'`);
 });
 
 test('the mark survives refresh, so delete and later errors still know it', async () => {
-  const created = await csr.create((await csr.check({}, args(OLD_USER, ['materialize', 'username']))).inputs!);
+  const created = await csr.create((await csr.check({}, args(OLD_USER, ['username']))).inputs!);
   try {
     const read = await csr.read(created.id, created.outs);
-    expect(read.props!.secretInputs).toEqual(['materialize', 'username']);
-    expect(read.inputs!.secretInputs).toEqual(['materialize', 'username']);
+    expect(read.props!.secretInputs).toEqual(['username']);
+    expect(read.inputs!.secretInputs).toEqual(['username']);
     expect(JSON.stringify(read.props!.createSql)).not.toContain(OLD_USER);
   } finally {
     await csr.delete(created.id, created.outs);

@@ -113,9 +113,10 @@ describe('connectTimeout is checked and part of the pool key (finding 9)', () =>
 
 describe('waiting for a pooled client is queueing (finding 4)', () => {
   let mz: Standin;
+  // Starting the stand-in (PGlite) can take more than jest's default 5 s on a loaded machine.
   beforeAll(async () => {
     mz = await startStandin({ port: 0 });
-  });
+  }, 60_000);
   afterAll(() => mz.close());
 
   test('60 concurrent sessions on a pool of 2 with 200 ms statements and a 1 s connect timeout all succeed', async () => {

@@ -6,8 +6,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as mz from 'pulumi-materialize-connections';
 
-/** The same value as CANARY in test/acceptance/secret-preview.test.ts. */
+/** The same values as CANARY and ROTATED in test/acceptance/secret-preview.test.ts. */
 const CANARY = 'canary-sasl-user-7Qx';
+const ROTATED = 'rotated-sasl-user-9Zk';
+const config = new pulumi.Config();
+// rotate: the new username, with validation on, which Materialize refuses (the brokers do not exist).
+const rotate = config.getBoolean('rotate') ?? false;
 
 const tunnel = new mz.SshTunnelConnection('tunnel', {
   name: 'secret_preview_tunnel',
@@ -19,10 +23,10 @@ const kafka = new mz.KafkaConnection('kafka', {
   name: 'secret_preview_kafka',
   brokers: ['broker.example.com:9092'],
   saslMechanisms: 'PLAIN',
-  saslUsername: pulumi.secret(CANARY),
+  saslUsername: pulumi.secret(rotate ? ROTATED : CANARY),
   saslPassword: new mz.Secret('kafka-password', { name: 'secret_preview_password', value: 'not-the-canary-value' }),
   comment: tunnel.connectionId,
-  validate: false,
+  validate: rotate,
 });
 
 export const kafkaId = kafka.connectionId;
