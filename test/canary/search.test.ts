@@ -9,7 +9,7 @@ const url = (s: string) => s.replace(/\+/g, '-').replace(/\//g, '_');
 const uEscape = (re: RegExp) => (s: string) =>
   s.replace(re, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const goEscape = uEscape(/[<>&]/g);
-const asciiEscape = uEscape(/[^\x00-\x7e]/g);
+const asciiEscape = uEscape(/[\u007f-\uffff]/g);
 
 /** Each encoding the module claims, as a producer puts it into output. */
 function encoded(v: string, user: string): Record<string, string> {
