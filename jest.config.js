@@ -19,7 +19,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/test/services/', '/test/acceptance/'],
+      testPathIgnorePatterns: ['/test/services/', '/test/acceptance/', '\\.cli\\.test\\.ts$'],
     },
     // Needs the real servers that scripts/services.sh starts (PostgreSQL, MariaDB, OpenSSH, moto).
     { ...common, displayName: 'services', testMatch: ['<rootDir>/test/services/**/*.test.ts'] },
@@ -29,6 +29,14 @@ module.exports = {
       ...common,
       displayName: 'acceptance',
       testMatch: ['<rootDir>/test/acceptance/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/acceptance/global-setup.ts',
+    },
+    // The leak harness: the real Pulumi CLI with canaries in every option that can carry a secret
+    // (README "How it is tested"); needs what the acceptance project needs.
+    {
+      ...common,
+      displayName: 'canary',
+      testMatch: ['<rootDir>/test/canary/**/*.cli.test.ts'],
       globalSetup: '<rootDir>/test/acceptance/global-setup.ts',
     },
   ],

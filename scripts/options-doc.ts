@@ -3,9 +3,10 @@
 // test/unit/readme.test.ts fails when README.md is stale.
 import * as fs from 'fs';
 import * as path from 'path';
-import { connectionSpecs, type ValueKind } from '../provider';
+import { connectionSpecs, type ConnectionKind, type ValueKind } from '../provider';
 
-const CLASS: Record<string, string> = {
+/** The SDK class of each connection kind (also the canary harness's, test/canary/plan.ts). */
+export const CLASS: Readonly<Record<ConnectionKind, string>> = {
   aws: 'AwsConnection',
   'aws-privatelink': 'AwsPrivatelinkConnection',
   kafka: 'KafkaConnection',

@@ -42,6 +42,12 @@ export abstract class Connection extends MaterializeObject {
     ];
     // A credential given as text (a session token, an OAuth credential) is a secret output.
     const sensitive = connectionSpecs[kind].options.filter((o) => o.sensitive).map((o) => o.arg);
-    super(...registerObject(kind, type, name, connectionProps(kind, args), outputs, sensitive, opts));
+    const props = connectionProps(kind, args) as Record<string, unknown>;
+    // An output that repeats an argument (PROGRESS TOPIC read back) goes out as a placeholder input of its key,
+    // secret exactly when that argument is: the engine marks an output secret by the key of a secret input.
+    const given = args as unknown as Record<string, unknown>;
+    for (const o of spec.catalogOutputs)
+      if (o.echoes?.length) props[o.output] = pulumi.output(o.echoes.map((a) => given[a])).apply(() => '');
+    super(...registerObject(kind, type, name, props as pulumi.Inputs, outputs, sensitive, opts));
   }
 }

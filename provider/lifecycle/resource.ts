@@ -1,7 +1,7 @@
 // The one lifecycle every managed object goes through (check, diff, create, read, update, delete),
 // over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT), update 2,
 // read 1, delete 1, check and diff 0.
-import type { Args, Failure } from '../specs';
+import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
 import { COMPUTED } from '../render';
@@ -30,6 +30,16 @@ export const PLANNED_SQL = 'plannedSql';
  * they quote was a secret (it marks secretness by key: pulumi-engine-findings.md A3). Their values mean nothing.
  */
 export const SECRET_TAINTS = [PLANNED_SQL, 'createSql'] as const;
+
+/** The taints of a kind: SECRET_TAINTS, and each catalog output that repeats an argument (its spec's `echoes`). */
+export function secretTaintsOf(kind: ConnectionKind | undefined): string[] {
+  const echoing = kind
+    ? specFor(kind)
+        .catalogOutputs.filter((o) => o.echoes?.length)
+        .map((o) => o.output)
+    : [];
+  return [...SECRET_TAINTS, ...echoing];
+}
 
 type Props = Record<string, unknown>;
 
@@ -222,14 +232,13 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     },
 
     async check(olds, news) {
-      const given = Object.fromEntries(
-        Object.entries(news).filter(([k]) => ![...SECRET_TAINTS, SECRET_INPUTS].includes(k)),
-      );
+      const taints = secretTaintsOf(adapter.kind);
+      const given = Object.fromEntries(Object.entries(news).filter(([k]) => ![...taints, SECRET_INPUTS].includes(k)));
       const failures = [...adapter.validate(given), ...lifecycleFailures(given)];
       if (failures.length) return { inputs: news, failures };
       const inputs: Props = { ...given, ...adapter.normalize(sqlArgs(given)) };
       if (news[SECRET_INPUTS] !== undefined) inputs[SECRET_INPUTS] = news[SECRET_INPUTS];
-      for (const key of SECRET_TAINTS) if (key in news) inputs[key] = '';
+      for (const key of taints) if (key in news) inputs[key] = '';
       // COMMENT ... IS '' leaves no comment, so '' is kept as "no comment" (it would read back as absent).
       if (inputs.comment === '') delete inputs.comment;
       inputs[PLANNED_SQL] = plannedSql(olds, inputs);

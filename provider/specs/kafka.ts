@@ -164,6 +164,7 @@ export const kafkaSpec: ConnectionSpec = {
       output: 'effectiveProgressTopic',
       relation: 'mz_catalog.mz_kafka_connections',
       column: 'sink_progress_topic',
+      echoes: ['progressTopic'],
       doc: 'The progress topic sinks use: PROGRESS TOPIC or the default Materialize derives.',
     },
   ],

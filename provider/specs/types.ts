@@ -89,6 +89,11 @@ export interface CatalogOutput {
   /** A jsonb column, read as its JSON text. */
   readonly json?: boolean;
   readonly doc: string;
+  /**
+   * Arguments whose value the output may repeat (a PROGRESS TOPIC read back): the output is a secret whenever
+   * one of them is given as a secret.
+   */
+  readonly echoes?: readonly string[];
 }
 
 /**

@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '../..');
+const PACKAGE = 'pulumi-materialize-connections';
 
 export interface CliResult {
   code: number;
@@ -42,8 +43,13 @@ function copyProgram(programDir: string, into: string): string {
   }
   // examples/<name>/tsconfig.json extends ../tsconfig.pulumi.json.
   fs.copyFileSync(path.join(ROOT, 'examples/tsconfig.pulumi.json'), path.join(into, 'programs/tsconfig.pulumi.json'));
-  // Modules resolve upwards: the repository's node_modules (which links this package to this checkout).
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(into, 'node_modules'), 'dir');
+  // Modules resolve upwards: the repository's packages, each linked, and this package linked to this checkout
+  // here (not in the repository's node_modules, which a worktree may share with other checkouts).
+  const modules = path.join(into, 'node_modules');
+  fs.mkdirSync(modules);
+  for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules')))
+    if (entry !== PACKAGE) fs.symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(modules, entry));
+  fs.symlinkSync(ROOT, path.join(modules, PACKAGE), 'dir');
   return target;
 }
 
@@ -51,7 +57,8 @@ export class Stack {
   readonly work: string;
   readonly dir: string;
   readonly name: string;
-  private readonly env: NodeJS.ProcessEnv;
+  /** The environment of every command (the canary harness spawns the CLI with it, its logs to files). */
+  readonly env: NodeJS.ProcessEnv;
   /** Every command run, with its result, for failure messages. */
   readonly history: { args: string[]; result: CliResult }[] = [];
 

@@ -285,6 +285,25 @@ test('plannedSql and createSql go out secret exactly when an argument they would
   expect(registered['t-host'].inputs.secretInputs).toEqual(['host']);
 });
 
+test('an output that repeats an argument (effectiveProgressTopic) goes out secret exactly when that argument is', async () => {
+  const plain = new mz.KafkaConnection('pt-plain', { name: 'k', brokers: ['a:9092'], progressTopic: 'topic' });
+  const secretTopic = new mz.KafkaConnection('pt-secret', {
+    name: 'k',
+    brokers: ['a:9092'],
+    progressTopic: pulumi.secret('SEKRET-TOPIC'),
+  });
+  // Another secret argument does not make the topic secret: it does not repeat it.
+  const secretUser = new mz.KafkaConnection('pt-user', {
+    name: 'k',
+    brokers: ['a:9092'],
+    saslUsername: pulumi.secret('u'),
+  });
+  await settle([plain, secretTopic, secretUser]);
+  expect(registered['pt-plain'].inputs.effectiveProgressTopic).toBe('');
+  expect(registered['pt-secret'].inputs.effectiveProgressTopic).toEqual(secretOf(''));
+  expect(registered['pt-user'].inputs.effectiveProgressTopic).toBe('');
+});
+
 test('SshBastionAuthorizedKeys: defaults from the connection, credentials secret, depends on the key outputs', async () => {
   const tunnel = new mz.SshTunnelConnection('bt', {
     name: 'bt',

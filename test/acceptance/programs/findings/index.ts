@@ -2,8 +2,9 @@
 // can drive the engine's forced replacements, adoption, secrets in text options and partial updates
 // (pulumi-engine-findings.md section A) through the real Pulumi CLI.
 //
-// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole,
-// kafkaUser (secret: given as a Pulumi secret to a text option).
+// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole. The environment's
+// ACCEPTANCE_KAFKA_USER is given as pulumi.secret() to a text option in code: neither stack config (the engine
+// masks secret config values in all it prints, which would hide a leak) nor plain config (kept in the state).
 import * as pulumi from '@pulumi/pulumi';
 import * as mz from 'pulumi-materialize-connections';
 
@@ -22,7 +23,8 @@ const tunnel = new mz.SshTunnelConnection(
   { deleteBeforeReplace: config.getBoolean('deleteBeforeReplace') },
 );
 
-const kafkaUser = config.getSecret('kafkaUser');
+const kafkaUserText = process.env.ACCEPTANCE_KAFKA_USER;
+const kafkaUser = kafkaUserText === undefined ? undefined : pulumi.secret(kafkaUserText);
 const kafka = kafkaUser
   ? new mz.KafkaConnection('kafka', {
       name: 'k',
