@@ -3,9 +3,9 @@
 // process can see (the state, the catalog, Materialize's environment id), never by one process's memory.
 import * as path from 'path';
 import { IAMClient, CreateRoleCommand, DeleteRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
-import { startStandin, type Standin } from '../standin/index';
+import type { Standin } from '../standin/index';
 import { services } from '../services/env';
-import { clear, sql } from './catalog';
+import { anotherStandin, clear, sql } from './catalog';
 import { materializeConfig, ROOT, Stack } from './pulumi';
 
 jest.setTimeout(900_000);
@@ -168,26 +168,25 @@ describe('issue 16 program 2: a forced replacement of an adopted object, finishe
 describe('a forced replacement after the Materialize address changed in the stack config (A4 without Diff)', () => {
   let other: Standin;
   beforeAll(async () => {
-    other = await startStandin({
-      port: 0,
-      password: decodeURIComponent(new URL(process.env.MZ_STANDIN_URL!).password),
-    });
+    other = await anotherStandin();
   });
   afterAll(() => other.close());
 
-  test('another environment: refused before anything is created there; restoring the config converges', async () => {
+  test('another environment, `pulumi state taint`: refused before anything is created there; restoring the config converges', async () => {
     const s = await freshStack();
     await s.ok(['up', '--yes', '--skip-preview']);
     const before = await catalog();
     await s.setConfig('materialize:port', new URL(other.url).port);
-    const forced = await s.run(['up', '--yes', '--skip-preview', '--replace', TUNNEL_URN]);
+    await s.ok(['state', 'taint', TUNNEL_URN]);
+    const forced = await s.run(['up', '--yes', '--skip-preview']);
     expect(forced.code).not.toBe(0);
     expect(forced.output).toContain("this replacement skipped the provider's diff");
     expect(await catalog(other.url)).toEqual({});
     expect(await catalog()).toEqual(before);
-    await s.setConfig('materialize:port', standinPort());
-    await s.ok(['preview', '--expect-no-changes']);
     expect(await stateIds(s)).toEqual({ tunnel: before.t, dependent: before.pg });
+    await s.setConfig('materialize:port', standinPort());
+    await s.ok(['state', 'untaint', TUNNEL_URN]);
+    await s.ok(['preview', '--expect-no-changes']);
   });
 
   test('the same environment under another spelling: refused until a plain `up` has recorded it', async () => {
@@ -195,19 +194,21 @@ describe('a forced replacement after the Materialize address changed in the stac
     await s.ok(['up', '--yes', '--skip-preview']);
     const before = await catalog();
     await s.setConfig('materialize:host', 'localhost');
-    const forced = await s.run(['up', '--yes', '--skip-preview', '--replace', TUNNEL_URN]);
+    await s.ok(['state', 'taint', TUNNEL_URN]);
+    const forced = await s.run(['up', '--yes', '--skip-preview']);
     expect(forced.code).not.toBe(0);
     expect(forced.output).toContain("this replacement skipped the provider's diff");
     expect(await catalog()).toEqual(before);
+    await s.ok(['state', 'untaint', TUNNEL_URN]);
     await s.ok(['up', '--yes', '--skip-preview']);
     expect(await catalog()).toEqual(before);
     // Recorded: the forced replacement now reaches its create, which meets the object under its name (A2).
-    const again = await s.run(['up', '--yes', '--skip-preview', '--replace', TUNNEL_URN]);
+    await s.ok(['state', 'taint', TUNNEL_URN]);
+    const again = await s.run(['up', '--yes', '--skip-preview']);
     expect(again.code).not.toBe(0);
     expect(again.output).toContain('already exists and is not managed by this resource');
     expect(await catalog()).toEqual(before);
     expect(await stateIds(s)).toEqual({ tunnel: before.t, dependent: before.pg });
-    await s.ok(['preview', '--expect-no-changes']);
   });
 });
 
