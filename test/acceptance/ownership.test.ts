@@ -172,12 +172,12 @@ describe('a forced replacement after the Materialize address changed in the stac
   });
   afterAll(() => other.close());
 
-  test('another environment, `pulumi state taint`: refused before anything is created there; restoring the config converges', async () => {
-    const s = await freshStack();
+  test('another environment, `replacementTrigger`: refused before anything is created there; restoring the config converges', async () => {
+    const s = await freshStack({ trigger: '1' });
     await s.ok(['up', '--yes', '--skip-preview']);
     const before = await catalog();
     await s.setConfig('materialize:port', new URL(other.url).port);
-    await s.ok(['state', 'taint', TUNNEL_URN]);
+    await s.setConfig('trigger', '2');
     const forced = await s.run(['up', '--yes', '--skip-preview']);
     expect(forced.code).not.toBe(0);
     expect(forced.output).toContain("this replacement skipped the provider's diff");
@@ -185,30 +185,8 @@ describe('a forced replacement after the Materialize address changed in the stac
     expect(await catalog()).toEqual(before);
     expect(await stateIds(s)).toEqual({ tunnel: before.t, dependent: before.pg });
     await s.setConfig('materialize:port', standinPort());
-    await s.ok(['state', 'untaint', TUNNEL_URN]);
+    await s.setConfig('trigger', '1');
     await s.ok(['preview', '--expect-no-changes']);
-  });
-
-  test('the same environment under another spelling: refused until a plain `up` has recorded it', async () => {
-    const s = await freshStack();
-    await s.ok(['up', '--yes', '--skip-preview']);
-    const before = await catalog();
-    await s.setConfig('materialize:host', 'localhost');
-    await s.ok(['state', 'taint', TUNNEL_URN]);
-    const forced = await s.run(['up', '--yes', '--skip-preview']);
-    expect(forced.code).not.toBe(0);
-    expect(forced.output).toContain("this replacement skipped the provider's diff");
-    expect(await catalog()).toEqual(before);
-    await s.ok(['state', 'untaint', TUNNEL_URN]);
-    await s.ok(['up', '--yes', '--skip-preview']);
-    expect(await catalog()).toEqual(before);
-    // Recorded: the forced replacement now reaches its create, which meets the object under its name (A2).
-    await s.ok(['state', 'taint', TUNNEL_URN]);
-    const again = await s.run(['up', '--yes', '--skip-preview']);
-    expect(again.code).not.toBe(0);
-    expect(again.output).toContain('already exists and is not managed by this resource');
-    expect(await catalog()).toEqual(before);
-    expect(await stateIds(s)).toEqual({ tunnel: before.t, dependent: before.pg });
   });
 });
 

@@ -2,7 +2,7 @@
 // dependent PostgreSQL connection that can be made to fail; and, optionally, an AWS connection with an
 // AwsConnectionRole that names it by name. Driven by stack config:
 //
-//   adopt, deleteBeforeReplace (bools, the tunnel); mzHost (the tunnel's own materialize.host);
+//   adopt, deleteBeforeReplace (bools, the tunnel); trigger (its replacementTrigger); mzHost (its own materialize.host);
 //   dependentOwner (the PostgreSQL connection's ownerRole: an unknown role makes its step fail);
 //   role (bool: the AWS connection and its role), accountId, roleName, roleAdopt, roleDeleteBeforeReplace.
 import * as pulumi from '@pulumi/pulumi';
@@ -20,7 +20,10 @@ const tunnel = new mz.SshTunnelConnection(
     adoptExisting: config.getBoolean('adopt') ?? false,
     ...(mzHost ? { materialize: { host: mzHost } } : {}),
   },
-  { deleteBeforeReplace: config.getBoolean('deleteBeforeReplace') },
+  {
+    deleteBeforeReplace: config.getBoolean('deleteBeforeReplace'),
+    ...(config.get('trigger') ? { replacementTrigger: config.get('trigger') } : {}),
+  },
 );
 
 const dependent = new mz.PostgresConnection('dependent', {
