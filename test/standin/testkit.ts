@@ -100,7 +100,7 @@ export function privateStandin(): { readonly mz: Standin; readonly s: Session } 
   beforeAll(async () => {
     ctx.mz = await startStandin({ port: 0 });
     ctx.s = await session(ctx.mz.url);
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await ctx.s?.end();
     await ctx.mz?.close();
