@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readConnectionRow } from '../lifecycle/catalog';
 import { resolveEndpoint, type MaterializeEndpoint } from '../lifecycle/endpoint';
-import { closeAllPools, withSession, type Session } from '../lifecycle/pool';
+import { closeAllPools, withSession, type Queryable, type Session } from '../lifecycle/pool';
 import { parseShowCreateConnection } from '../read/show-create';
 import { connectionKinds, connectionSpecs, specFor, type ConnectionKind } from '../specs';
 import { resolveLocation } from '../sql/quote';
@@ -105,7 +105,7 @@ async function withCatalog<T>(
   }
 }
 
-async function readConnection(s: Session, location: { name: string; schemaName?: string; databaseName?: string }) {
+async function readConnection(s: Queryable, location: { name: string; schemaName?: string; databaseName?: string }) {
   const where = resolveLocation(location);
   const [row] = await s.query<{ type: string }>(
     `SELECT c.type FROM mz_catalog.mz_connections c
@@ -128,7 +128,7 @@ WHERE d.name = $1 AND s.name = $2 AND c.name = $3`,
   return { kind, args };
 }
 
-async function readTunnel(s: Session, args: Record<string, unknown>) {
+async function readTunnel(s: Queryable, args: Record<string, unknown>) {
   const ref = tunnelRefOf(args);
   if (!ref) return undefined;
   const t = await readConnection(s, {

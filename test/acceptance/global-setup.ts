@@ -1,6 +1,7 @@
 // Jest globalSetup of the acceptance project: the Pulumi CLI (built from source once per machine, then
-// reused: `npm run pulumi-cli`) and one Materialize stand-in with a random password (the CLI masks every occurrence of a secret config value in
-// what it prints, and the default password "materialize" is also the database's name). AWS validation
+// reused: `npm run pulumi-cli`) and one Materialize stand-in with a random password (the CLI masks every
+// occurrence of a secret config value in what it prints, and the default password "materialize" is also the
+// database's name). Each stack links this checkout as the package its program imports (pulumi.ts). AWS validation
 // goes to the services' moto, so the real servers of scripts/services.sh must be running.
 import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
