@@ -129,7 +129,7 @@ export function writeScript(path: string, o: WriteOptions): string {
     // The .ssh directory (only the last component: a missing home is an error, never created).
     'if [ ! -d "$d" ]; then',
     '  mkdir -- "$d" || exit 1',
-    '  if [ -n "$o" ]; then chown "$o:$(id -g "$o")" "$d" || exit 1; fi',
+    '  if [ -n "$o" ]; then chown -h -- "$o:$(id -g "$o")" "$d" || exit 1; fi',
     'fi',
     ...CD_PHYSICAL,
     ...checkFile(),
@@ -141,11 +141,20 @@ export function writeScript(path: string, o: WriteOptions): string {
     'cleanup() { rm -f -- "$t" "$k"; if [ -n "$held" ]; then rm -rf -- "$l"; fi; }',
     'trap cleanup EXIT',
     "trap 'exit 129' HUP INT TERM PIPE",
-    // Exclusive creation (noclobber) of the temporary file, then the owner and mode of the current file.
-    '(set -C; : > "$t") || exit 1',
-    'if [ -f "$b" ]; then cp -p -- "$b" "$t" || exit 1; fi',
+    // The temporary file is created exclusively (noclobber: O_EXCL, never through a link) with the current
+    // file's mode (as the umask), and written through that one descriptor: where root writes in the tunnel
+    // user's directory, that user may swap the name for a link at any moment, and root must never write,
+    // chown or chmod through it (so no `cp -p`, no write by name, and `chown -h`).
+    'ou=; if [ -f "$b" ]; then',
+    '  set -f; set -- $(ls -ldn -- "$b"); set +f; ou="$3:$4"; r=${1#?}; v=0',
+    '  for x in 1 2 3 4 5 6 7 8 9; do c=${r%"${r#?}"}; r=${r#?}; v=$((v * 2)); [ "$c" = - ] || v=$((v + 1)); done',
+    '  umask "$(printf %o $((511 - v)))"',
+    'fi',
+    'set -C; exec 3> "$t"; set +C; umask 077',
     // The new content: installed only if it all arrived (its length and CRC were sent before it).
-    'cat > "$t" || exit 1',
+    'cat >&3 || exit 1',
+    'exec 3>&-',
+    'if [ -n "$ou" ] && [ "$(id -u)" = 0 ]; then chown -h -- "$ou" "$t" || exit 1; fi',
     'got=$(cksum < "$t") || exit 1',
     `[ "$got" = ${shellQuote(o.content)} ] || { echo "received: $got, expected: "${shellQuote(o.content)} >&2; exit ${EXIT.shortWrite}; }`,
     // The lock: an atomic mkdir; a holder that stays the same for LOCK_STALE_SECONDS is dead (its session
@@ -168,7 +177,7 @@ export function writeScript(path: string, o: WriteOptions): string {
     'if [ -e "$b" ]; then c=$(cksum < "$b") || exit 1; else c=' + MISSING + '; fi',
     `[ "$c" = ${shellQuote(o.expected)} ] || { echo 'changed while being updated' >&2; exit ${EXIT.changed}; }`,
     'if [ "$s" = . ] && { [ ! -e "$b" ] || [ -O "$b" ] || [ "$(id -u)" = 0 ]; }; then',
-    '  if [ ! -e "$b" ] && [ -n "$o" ]; then chown "$o:$(id -g "$o")" "$t" || exit 1; fi',
+    '  if [ ! -e "$b" ] && [ -n "$o" ]; then chown -h -- "$o:$(id -g "$o")" "$t" || exit 1; fi',
     '  mv -f -- "$t" "$b" || exit 1',
     'elif [ ! -e "$b" ]; then',
     '  cp -- "$t" "$b" || { rm -f -- "$b"; exit 1; }',

@@ -1,0 +1,128 @@
+// The bastion's write script run by root in a directory the tunnel user owns (a privileged login user),
+// with the tunnel user winning every race: before each external command the script runs, an "attacker"
+// step swaps what it can (the temporary file, a freshly made .ssh) for a symbolic link to a file or
+// directory the tunnel user must never reach. The script is the one the provider sends; it runs under
+// POSIX sh on this machine, as root, as it would on a bastion. Whatever the interleaving, root never
+// writes, chowns or chmods anything through a link.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { posixCksum } from '../../provider/bastion/authorized-keys';
+import { MISSING, writeScript } from '../../provider/bastion/remote';
+import { servicesBastion } from './bastion-rig';
+
+const tunnelUser = servicesBastion().user;
+const uid = Number(execFileSync('id', ['-u', tunnelUser]).toString());
+const EXTERNAL = [
+  'cat',
+  'cksum',
+  'cp',
+  'mv',
+  'mkdir',
+  'chown',
+  'id',
+  'dirname',
+  'basename',
+  'rm',
+  'cut',
+  'ls',
+  'sleep',
+];
+
+let root: string;
+let home: string;
+let victim: string;
+let victimDir: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'bastion-races-'));
+  home = path.join(root, 'home');
+  fs.mkdirSync(home, { mode: 0o755 });
+  fs.chownSync(home, uid, uid);
+  // What root's login must never hand over: a root-only file (say, root's authorized_keys) and directory.
+  victim = path.join(root, 'victim');
+  fs.writeFileSync(victim, 'root only\n', { mode: 0o600 });
+  victimDir = path.join(root, 'victim-dir');
+  fs.mkdirSync(victimDir, { mode: 0o700 });
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** A PATH where every external command first runs `attack` (as the tunnel user would, between two steps). */
+function racedPath(attack: string): string {
+  const bin = path.join(root, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(root, 'attack.sh'), `PATH=/usr/bin:/bin\n${attack}\n`);
+  for (const cmd of EXTERNAL) {
+    const real = execFileSync('sh', ['-c', `command -v ${cmd}`])
+      .toString()
+      .trim();
+    fs.writeFileSync(path.join(bin, cmd), `#!/bin/sh\n/bin/sh ${root}/attack.sh\nexec ${real} "$@"\n`, { mode: 0o755 });
+  }
+  return `${bin}:${process.env.PATH}`;
+}
+
+function runAsRoot(file: string, before: Buffer | undefined, content: Buffer, PATH: string, owner?: string) {
+  const script = writeScript(file, {
+    expected: before === undefined ? MISSING : posixCksum(before),
+    content: posixCksum(content),
+    owner,
+    nonce: '0123456789abcdef',
+  });
+  return spawnSync('/bin/sh', ['-c', script], { input: content, env: { PATH, HOME: '/root' } });
+}
+
+const victimUntouched = () => {
+  expect(fs.readFileSync(victim, 'utf8')).toBe('root only\n');
+  expect(fs.lstatSync(victim).uid).toBe(0);
+  expect(fs.lstatSync(victim).mode & 0o777).toBe(0o600);
+  expect(fs.lstatSync(victimDir).uid).toBe(0);
+  expect(fs.lstatSync(victimDir).mode & 0o777).toBe(0o700);
+  expect(fs.readdirSync(victimDir)).toEqual([]);
+};
+
+test('a temporary file swapped for a link at any step: root writes nothing through it', () => {
+  const ssh = path.join(home, '.ssh');
+  fs.mkdirSync(ssh, { mode: 0o700 });
+  fs.chownSync(ssh, uid, uid);
+  const file = path.join(ssh, 'authorized_keys');
+  const old = Buffer.from('ssh-ed25519 AAAA tunnel-user-line\n');
+  fs.writeFileSync(file, old, { mode: 0o644 });
+  fs.chownSync(file, uid, uid);
+  const PATH = racedPath(
+    `for t in ${ssh}/.authorized_keys.pulumi-new.*; do ` +
+      `if [ -f "$t" ] && [ ! -L "$t" ]; then rm -f "$t"; ln -s ${victim} "$t"; fi; done`,
+  );
+  runAsRoot(file, old, Buffer.from('ssh-ed25519 AAAA tunnel-user-line\nnew\n'), PATH);
+  victimUntouched();
+});
+
+test('a new .ssh swapped for a link right after root made it: root chowns nothing through it', () => {
+  const ssh = path.join(home, '.ssh');
+  const PATH = racedPath(
+    `if [ -d ${ssh} ] && [ ! -L ${ssh} ] && [ "$(stat -c %u ${ssh})" = 0 ]; then ` +
+      `mv ${ssh} ${home}/.ssh-made; ln -s ${victimDir} ${ssh}; fi`,
+  );
+  const r = runAsRoot(path.join(ssh, 'authorized_keys'), undefined, Buffer.from('new\n'), PATH, tunnelUser);
+  expect(r.status).not.toBe(0);
+  victimUntouched();
+});
+
+test("without a race, root's rewrite keeps the file's owner and mode (0644 stays 0644, 0400 stays 0400)", () => {
+  const ssh = path.join(home, '.ssh');
+  fs.mkdirSync(ssh, { mode: 0o700 });
+  fs.chownSync(ssh, uid, uid);
+  const file = path.join(ssh, 'authorized_keys');
+  for (const mode of [0o644, 0o400]) {
+    const old = Buffer.from(`old ${mode}\n`);
+    fs.writeFileSync(file, old);
+    fs.chmodSync(file, mode);
+    fs.chownSync(file, uid, uid);
+    const r = runAsRoot(file, old, Buffer.from(`new ${mode}\n`), process.env.PATH!);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(`new ${mode}\n`);
+    expect(fs.lstatSync(file).uid).toBe(uid);
+    expect(fs.lstatSync(file).mode & 0o777).toBe(mode);
+    expect(fs.readdirSync(ssh)).toEqual(['authorized_keys']);
+  }
+});
