@@ -137,8 +137,8 @@ export function writeScript(path: string, o: WriteOptions): string {
     'if [ -w . ]; then s=.; else s=/tmp; fi',
     't="$s/.$b.pulumi-new.$n"; k="$s/.$b.pulumi-old.$n"',
     'if [ "$s" = . ]; then l=".$b.pulumi-lock"; else l="/tmp/.pulumi-authorized-keys-lock-$(printf %s "$(pwd -P)/$b" | cksum | cut -d" " -f1)"; fi',
-    'held=',
-    'cleanup() { rm -f -- "$t" "$k"; if [ -n "$held" ]; then rm -rf -- "$l"; fi; }',
+    'held=; beat=',
+    'cleanup() { [ -z "$beat" ] || kill "$beat" 2>/dev/null; rm -f -- "$t" "$k"; if [ -n "$held" ]; then rm -rf -- "$l"; fi; }',
     'trap cleanup EXIT',
     "trap 'exit 129' HUP INT TERM PIPE",
     // The temporary file is created exclusively (noclobber: O_EXCL, never through a link) with the current
@@ -157,8 +157,9 @@ export function writeScript(path: string, o: WriteOptions): string {
     'if [ -n "$ou" ] && [ "$(id -u)" = 0 ]; then chown -h -- "$ou" "$t" || exit 1; fi',
     'got=$(cksum < "$t") || exit 1',
     `[ "$got" = ${shellQuote(o.content)} ] || { echo "received: $got, expected: "${shellQuote(o.content)} >&2; exit ${EXIT.shortWrite}; }`,
-    // The lock: an atomic mkdir; a holder that stays the same for LOCK_STALE_SECONDS is dead (its session
-    // was cut between mkdir and its EXIT trap), and the lock is moved aside atomically before it is removed.
+    // The lock: an atomic mkdir. Its holder file changes every second while the holder's shell lives (a
+    // heartbeat, however slow the holder is); one that stays the same for LOCK_STALE_SECONDS is dead (its
+    // session was cut, the shell killed), and the lock is moved aside atomically before it is removed.
     'w=0; seen=; same=0',
     'until mkdir -- "$l" 2>/dev/null; do',
     '  h=$(cat -- "$l/holder" 2>/dev/null || echo none)',
@@ -171,6 +172,10 @@ export function writeScript(path: string, o: WriteOptions): string {
     '  sleep 1',
     'done',
     'held=1; printf %s "$n" > "$l/holder"',
+    // The heartbeat leaves the directory (its last `sleep` may outlive the script by a second).
+    'case $l in /*) L=$l;; *) L="$(pwd -P)/$l";; esac',
+    `( cd / && i=0 && while kill -0 $$ 2>/dev/null; do i=$((i + 1)); printf '%s %s' "$n" "$i" > "$L/holder"; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+    'beat=$!',
     'printf . || exit 1',
     // Under the lock: the file is still what was read, and still a plain file.
     ...checkFile(),

@@ -4,12 +4,12 @@
 // directory the tunnel user must never reach. The script is the one the provider sends; it runs under
 // POSIX sh on this machine, as root, as it would on a bastion. Whatever the interleaving, root never
 // writes, chowns or chmods anything through a link.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { posixCksum } from '../../provider/bastion/authorized-keys';
-import { MISSING, writeScript } from '../../provider/bastion/remote';
+import { EXIT, MISSING, writeScript } from '../../provider/bastion/remote';
 import { servicesBastion } from './bastion-rig';
 
 const tunnelUser = servicesBastion().user;
@@ -48,15 +48,17 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** A PATH where every external command first runs `attack` (as the tunnel user would, between two steps). */
-function racedPath(attack: string): string {
-  const bin = path.join(root, 'bin');
+function racedPath(attack: string, name = 'bin'): string {
+  const bin = path.join(root, name);
   fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(root, 'attack.sh'), `PATH=/usr/bin:/bin\n${attack}\n`);
+  fs.writeFileSync(path.join(root, `${name}.sh`), `PATH=/usr/bin:/bin\n${attack}\n`);
   for (const cmd of EXTERNAL) {
     const real = execFileSync('sh', ['-c', `command -v ${cmd}`])
       .toString()
       .trim();
-    fs.writeFileSync(path.join(bin, cmd), `#!/bin/sh\n/bin/sh ${root}/attack.sh\nexec ${real} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, cmd), `#!/bin/sh\n/bin/sh ${root}/${name}.sh "$@"\nexec ${real} "$@"\n`, {
+      mode: 0o755,
+    });
   }
   return `${bin}:${process.env.PATH}`;
 }
@@ -126,3 +128,36 @@ test("without a race, root's rewrite keeps the file's owner and mode (0644 stays
     expect(fs.readdirSync(ssh)).toEqual(['authorized_keys']);
   }
 });
+
+test('a live writer slower than 15 s under the lock is not taken for dead: of two writers from one read, one wins', async () => {
+  const dir = path.join(root, 'ssh');
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const file = path.join(dir, 'authorized_keys');
+  const base = Buffer.from('base\n');
+  fs.writeFileSync(file, base);
+  const lock = path.join(dir, '.authorized_keys.pulumi-lock');
+  const start = (line: string, PATH: string) => {
+    const content = Buffer.concat([base, Buffer.from(`${line}\n`)]);
+    const script = writeScript(file, {
+      expected: posixCksum(base),
+      content: posixCksum(content),
+      nonce: `nonce${line}`,
+    });
+    const child = spawn('/bin/sh', ['-c', script], { env: { PATH, HOME: '/root' } });
+    child.stdin.end(content);
+    child.stdout.resume();
+    return new Promise<number | null>((resolve) => child.on('close', resolve));
+  };
+  // A is slow between taking the lock and installing (a loaded bastion, a huge file): 20 s before its mv.
+  const a = start(
+    'A',
+    racedPath(`if [ -d ${lock} ] && [ ! -e ${root}/slept ]; then touch ${root}/slept; sleep 20; fi`),
+  );
+  while (!fs.existsSync(lock)) await new Promise((r) => setTimeout(r, 100));
+  const b = start('B', process.env.PATH!);
+  const [statusA, statusB] = await Promise.all([a, b]);
+  // Both compared the file with the same read: at most one may install; the other must be told it changed.
+  expect([statusA, statusB]).toEqual([0, EXIT.changed]);
+  expect(fs.readFileSync(file, 'utf8')).toBe('base\nA\n');
+  expect(fs.readdirSync(dir)).toEqual(['authorized_keys']);
+}, 90_000);
