@@ -190,6 +190,10 @@ export function writeScript(path: string, o: WriteOptions): string {
     // In place: the old content kept aside (verified) before the file is overwritten, and put back on failure.
     '  cp -- "$b" "$k" && [ "$(cksum < "$k")" = "$c" ] || { echo "cannot keep a copy of the old file in $s" >&2; exit 1; }',
     '  if ! { cat -- "$t" > "$b" && [ "$(cksum < "$b")" = "$got" ]; }; then',
+    // Not even opened (a read-only file system): the file is as it was, and nothing is left to put back.
+    '    if [ "$(cksum < "$b")" = "$c" ]; then',
+    `      echo "the new content could not be written in place (read-only file system?); the file is unchanged" >&2; exit ${EXIT.installFailedRestored}`,
+    '    fi',
     '    if cat -- "$k" > "$b" && [ "$(cksum < "$b")" = "$c" ]; then',
     `      echo "the new content could not be written in place (disk full?); the old file is back" >&2; exit ${EXIT.installFailedRestored}`,
     '    fi',

@@ -161,3 +161,25 @@ test('a live writer slower than 15 s under the lock is not taken for dead: of tw
   expect(fs.readFileSync(file, 'utf8')).toBe('base\nA\n');
   expect(fs.readdirSync(dir)).toEqual(['authorized_keys']);
 }, 90_000);
+
+test('a read-only file system: the write fails saying the file is unchanged, and leaves nothing in /tmp', () => {
+  const mnt = path.join(root, 'ro');
+  fs.mkdirSync(mnt);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+  try {
+    const file = path.join(mnt, 'authorized_keys');
+    const old = Buffer.from('ssh-ed25519 AAAA hand-added\n');
+    fs.writeFileSync(file, old);
+    execFileSync('mount', ['-o', 'remount,ro', mnt]);
+    const before = fs.readdirSync('/tmp').filter((f) => f.startsWith('.authorized_keys.pulumi-'));
+    const r = runAsRoot(file, old, Buffer.from('ssh-ed25519 AAAA hand-added\nnew\n'), process.env.PATH!);
+    expect(r.status).toBe(EXIT.installFailedRestored);
+    expect(r.stderr.toString()).toContain(
+      'the new content could not be written in place (read-only file system?); the file is unchanged',
+    );
+    expect(fs.readFileSync(file).equals(old)).toBe(true);
+    expect(fs.readdirSync('/tmp').filter((f) => f.startsWith('.authorized_keys.pulumi-'))).toEqual(before);
+  } finally {
+    execFileSync('umount', [mnt]);
+  }
+});
