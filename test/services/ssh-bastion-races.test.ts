@@ -5,6 +5,7 @@
 // POSIX sh on this machine, as root, as it would on a bastion. Whatever the interleaving, root never
 // writes, chowns or chmods anything through a link.
 import { execFileSync, spawn, spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -63,12 +64,19 @@ function racedPath(attack: string, name = 'bin'): string {
   return `${bin}:${process.env.PATH}`;
 }
 
-function runAsRoot(file: string, before: Buffer | undefined, content: Buffer, PATH: string, owner?: string) {
+function runAsRoot(
+  file: string,
+  before: Buffer | undefined,
+  content: Buffer,
+  PATH: string,
+  owner?: string,
+  nonce = 'n' + randomBytes(8).toString('hex'),
+) {
   const script = writeScript(file, {
     expected: before === undefined ? MISSING : posixCksum(before),
     content: posixCksum(content),
     owner,
-    nonce: '0123456789abcdef',
+    nonce,
   });
   return spawnSync('/bin/sh', ['-c', script], { input: content, env: { PATH, HOME: '/root' } });
 }
@@ -148,11 +156,9 @@ test('a live writer slower than 15 s under the lock is not taken for dead: of tw
     child.stdout.resume();
     return new Promise<number | null>((resolve) => child.on('close', resolve));
   };
-  // A is slow between taking the lock and installing (a loaded bastion, a huge file): 20 s before its mv.
-  const a = start(
-    'A',
-    racedPath(`if [ -d ${lock} ] && [ ! -e ${root}/slept ]; then touch ${root}/slept; sleep 20; fi`),
-  );
+  // A is slow between its comparison under the lock and its install (a loaded bastion, a huge file): 20 s
+  // before its mv (once: the heartbeat's own commands are not slowed).
+  const a = start('A', racedPath(`[ "$4" = authorized_keys ] && mkdir ${root}/slept 2>/dev/null && sleep 20`));
   while (!fs.existsSync(lock)) await new Promise((r) => setTimeout(r, 100));
   const b = start('B', process.env.PATH!);
   const [statusA, statusB] = await Promise.all([a, b]);
@@ -171,14 +177,21 @@ test('a read-only file system: the write fails saying the file is unchanged, and
     const old = Buffer.from('ssh-ed25519 AAAA hand-added\n');
     fs.writeFileSync(file, old);
     execFileSync('mount', ['-o', 'remount,ro', mnt]);
-    const before = fs.readdirSync('/tmp').filter((f) => f.startsWith('.authorized_keys.pulumi-'));
-    const r = runAsRoot(file, old, Buffer.from('ssh-ed25519 AAAA hand-added\nnew\n'), process.env.PATH!);
+    const nonce = 'n' + randomBytes(8).toString('hex');
+    const r = runAsRoot(
+      file,
+      old,
+      Buffer.from('ssh-ed25519 AAAA hand-added\nnew\n'),
+      process.env.PATH!,
+      undefined,
+      nonce,
+    );
     expect(r.status).toBe(EXIT.installFailedRestored);
     expect(r.stderr.toString()).toContain(
       'the new content could not be written in place (read-only file system?); the file is unchanged',
     );
     expect(fs.readFileSync(file).equals(old)).toBe(true);
-    expect(fs.readdirSync('/tmp').filter((f) => f.startsWith('.authorized_keys.pulumi-'))).toEqual(before);
+    expect(fs.readdirSync('/tmp').filter((f) => f.includes(nonce))).toEqual([]);
   } finally {
     execFileSync('umount', [mnt]);
   }
