@@ -171,10 +171,12 @@ export function writeScript(path: string, o: WriteOptions): string {
     '  printf . || exit 1',
     '  sleep 1',
     'done',
-    'held=1; printf %s "$n" > "$l/holder"',
-    // The heartbeat leaves the directory (its last `sleep` may outlive the script by a second).
-    'case $l in /*) L=$l;; *) L="$(pwd -P)/$l";; esac',
-    `( cd / && i=0 && while kill -0 $$ 2>/dev/null; do i=$((i + 1)); printf '%s %s' "$n" "$i" > "$L/holder"; sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+    // The holder file is written from inside the lock directory, entered once and checked to be the one
+    // this script made (its own, at its name): a lock swapped for a link (in the tunnel user's .ssh, with
+    // root logged in) is never written through. It changes every second while this script's shell lives;
+    // the heartbeat leaves no directory busy (its last `sleep` may outlive the script by a second).
+    'held=1; if [ "$s" = . ]; then D=$(pwd -P); else D=$(cd -P /tmp && pwd -P); fi; L="$D/${l##*/}"',
+    `( cd -P -- "$L" && [ -O . ] && [ "$(pwd -P)" = "$L" ] || exit; i=0; while kill -0 $$ 2>/dev/null; do printf '%s %s' "$n" "$i" > holder; i=$((i + 1)); sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
     'beat=$!',
     'printf . || exit 1',
     // Under the lock: the file is still what was read, and still a plain file.

@@ -90,7 +90,8 @@ const victimUntouched = () => {
   expect(fs.readdirSync(victimDir)).toEqual([]);
 };
 
-test('a temporary file swapped for a link at any step: root writes nothing through it', () => {
+/** The tunnel user's .ssh and authorized_keys (0644), in which root is to write. */
+function tunnelFile() {
   const ssh = path.join(home, '.ssh');
   fs.mkdirSync(ssh, { mode: 0o700 });
   fs.chownSync(ssh, uid, uid);
@@ -98,6 +99,11 @@ test('a temporary file swapped for a link at any step: root writes nothing throu
   const old = Buffer.from('ssh-ed25519 AAAA tunnel-user-line\n');
   fs.writeFileSync(file, old, { mode: 0o644 });
   fs.chownSync(file, uid, uid);
+  return { ssh, file, old };
+}
+
+test('a temporary file swapped for a link at any step: root writes nothing through it', () => {
+  const { ssh, file, old } = tunnelFile();
   const PATH = racedPath(
     `for t in ${ssh}/.authorized_keys.pulumi-new.*; do ` +
       `if [ -f "$t" ] && [ ! -L "$t" ]; then rm -f "$t"; ln -s ${victim} "$t"; fi; done`,
@@ -195,4 +201,19 @@ test('a read-only file system: the write fails saying the file is unchanged, and
   } finally {
     execFileSync('umount', [mnt]);
   }
+});
+
+test('the lock swapped for a link right after root took it: root writes no holder file through it', () => {
+  const { ssh, file, old } = tunnelFile();
+  const lock = path.join(ssh, '.authorized_keys.pulumi-lock');
+  const PATH = racedPath(
+    `if [ -d ${lock} ] && [ ! -L ${lock} ] && mkdir ${root}/swapped 2>/dev/null; then ` +
+      `mv ${lock} ${ssh}/.moved; ln -s ${victimDir} ${lock}; fi; ` +
+      // and root is slow under the lock (its heartbeat keeps writing the holder file).
+      '[ "$4" = authorized_keys ] && sleep 3',
+  );
+  runAsRoot(file, old, Buffer.from('ssh-ed25519 AAAA tunnel-user-line\nnew\n'), PATH);
+  // The heartbeat's last second.
+  execFileSync('sleep', ['2']);
+  victimUntouched();
 });
