@@ -129,7 +129,7 @@ export function writeScript(path: string, o: WriteOptions): string {
     // The .ssh directory (only the last component: a missing home is an error, never created).
     'if [ ! -d "$d" ]; then',
     '  mkdir -- "$d" || exit 1',
-    '  if [ -n "$o" ]; then chown "$o:$(id -g "$o")" "$d" || exit 1; fi',
+    '  if [ -n "$o" ]; then chown -h -- "$o:$(id -g "$o")" "$d" || exit 1; fi',
     'fi',
     ...CD_PHYSICAL,
     ...checkFile(),
@@ -137,19 +137,29 @@ export function writeScript(path: string, o: WriteOptions): string {
     'if [ -w . ]; then s=.; else s=/tmp; fi',
     't="$s/.$b.pulumi-new.$n"; k="$s/.$b.pulumi-old.$n"',
     'if [ "$s" = . ]; then l=".$b.pulumi-lock"; else l="/tmp/.pulumi-authorized-keys-lock-$(printf %s "$(pwd -P)/$b" | cksum | cut -d" " -f1)"; fi',
-    'held=',
-    'cleanup() { rm -f -- "$t" "$k"; if [ -n "$held" ]; then rm -rf -- "$l"; fi; }',
+    'held=; beat=',
+    'cleanup() { [ -z "$beat" ] || kill "$beat" 2>/dev/null; rm -f -- "$t" "$k"; if [ -n "$held" ]; then rm -rf -- "$l"; fi; }',
     'trap cleanup EXIT',
     "trap 'exit 129' HUP INT TERM PIPE",
-    // Exclusive creation (noclobber) of the temporary file, then the owner and mode of the current file.
-    '(set -C; : > "$t") || exit 1',
-    'if [ -f "$b" ]; then cp -p -- "$b" "$t" || exit 1; fi',
+    // The temporary file is created exclusively (noclobber: O_EXCL, never through a link) with the current
+    // file's mode (as the umask), and written through that one descriptor: where root writes in the tunnel
+    // user's directory, that user may swap the name for a link at any moment, and root must never write,
+    // chown or chmod through it (so no `cp -p`, no write by name, and `chown -h`).
+    'ou=; if [ -f "$b" ]; then',
+    '  set -f; set -- $(ls -ldn -- "$b"); set +f; ou="$3:$4"; r=${1#?}; v=0',
+    '  for x in 1 2 3 4 5 6 7 8 9; do c=${r%"${r#?}"}; r=${r#?}; v=$((v * 2)); [ "$c" = - ] || v=$((v + 1)); done',
+    '  umask "$(printf %o $((511 - v)))"',
+    'fi',
+    'set -C; exec 3> "$t"; set +C; umask 077',
     // The new content: installed only if it all arrived (its length and CRC were sent before it).
-    'cat > "$t" || exit 1',
+    'cat >&3 || exit 1',
+    'exec 3>&-',
+    'if [ -n "$ou" ] && [ "$(id -u)" = 0 ]; then chown -h -- "$ou" "$t" || exit 1; fi',
     'got=$(cksum < "$t") || exit 1',
     `[ "$got" = ${shellQuote(o.content)} ] || { echo "received: $got, expected: "${shellQuote(o.content)} >&2; exit ${EXIT.shortWrite}; }`,
-    // The lock: an atomic mkdir; a holder that stays the same for LOCK_STALE_SECONDS is dead (its session
-    // was cut between mkdir and its EXIT trap), and the lock is moved aside atomically before it is removed.
+    // The lock: an atomic mkdir. Its holder file changes every second while the holder's shell lives (a
+    // heartbeat, however slow the holder is); one that stays the same for LOCK_STALE_SECONDS is dead (its
+    // session was cut, the shell killed), and the lock is moved aside atomically before it is removed.
     'w=0; seen=; same=0',
     'until mkdir -- "$l" 2>/dev/null; do',
     '  h=$(cat -- "$l/holder" 2>/dev/null || echo none)',
@@ -161,14 +171,20 @@ export function writeScript(path: string, o: WriteOptions): string {
     '  printf . || exit 1',
     '  sleep 1',
     'done',
-    'held=1; printf %s "$n" > "$l/holder"',
+    // The holder file is written from inside the lock directory, entered once and checked to be the one
+    // this script made (its own, at its name): a lock swapped for a link (in the tunnel user's .ssh, with
+    // root logged in) is never written through. It changes every second while this script's shell lives;
+    // the heartbeat leaves no directory busy (its last `sleep` may outlive the script by a second).
+    'held=1; if [ "$s" = . ]; then D=$(pwd -P); else D=$(cd -P /tmp && pwd -P); fi; L="$D/${l##*/}"',
+    `( cd -P -- "$L" && [ -O . ] && [ "$(pwd -P)" = "$L" ] || exit; i=0; while kill -0 $$ 2>/dev/null; do printf '%s %s' "$n" "$i" > holder; i=$((i + 1)); sleep 1; done ) </dev/null >/dev/null 2>&1 &`,
+    'beat=$!',
     'printf . || exit 1',
     // Under the lock: the file is still what was read, and still a plain file.
     ...checkFile(),
     'if [ -e "$b" ]; then c=$(cksum < "$b") || exit 1; else c=' + MISSING + '; fi',
     `[ "$c" = ${shellQuote(o.expected)} ] || { echo 'changed while being updated' >&2; exit ${EXIT.changed}; }`,
     'if [ "$s" = . ] && { [ ! -e "$b" ] || [ -O "$b" ] || [ "$(id -u)" = 0 ]; }; then',
-    '  if [ ! -e "$b" ] && [ -n "$o" ]; then chown "$o:$(id -g "$o")" "$t" || exit 1; fi',
+    '  if [ ! -e "$b" ] && [ -n "$o" ]; then chown -h -- "$o:$(id -g "$o")" "$t" || exit 1; fi',
     '  mv -f -- "$t" "$b" || exit 1',
     'elif [ ! -e "$b" ]; then',
     '  cp -- "$t" "$b" || { rm -f -- "$b"; exit 1; }',
@@ -176,6 +192,10 @@ export function writeScript(path: string, o: WriteOptions): string {
     // In place: the old content kept aside (verified) before the file is overwritten, and put back on failure.
     '  cp -- "$b" "$k" && [ "$(cksum < "$k")" = "$c" ] || { echo "cannot keep a copy of the old file in $s" >&2; exit 1; }',
     '  if ! { cat -- "$t" > "$b" && [ "$(cksum < "$b")" = "$got" ]; }; then',
+    // Not even opened (a read-only file system): the file is as it was, and nothing is left to put back.
+    '    if [ "$(cksum < "$b")" = "$c" ]; then',
+    `      echo "the new content could not be written in place (read-only file system?); the file is unchanged" >&2; exit ${EXIT.installFailedRestored}`,
+    '    fi',
     '    if cat -- "$k" > "$b" && [ "$(cksum < "$b")" = "$c" ]; then',
     `      echo "the new content could not be written in place (disk full?); the old file is back" >&2; exit ${EXIT.installFailedRestored}`,
     '    fi',

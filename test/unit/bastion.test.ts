@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { dynamicProvider, UNKNOWN } from '../../provider';
 import { findBlock, keyLines, posixCksum, rotationSteps, withBlock, withoutBlock } from '../../provider/bastion';
 import { pathExpression, writeScript } from '../../provider/bastion/remote';
-import { fromFileText, outsideBlocks, toFileText } from '../../provider/bastion/authorized-keys';
+import { fromFileText, outsideBlocks, renderRestrictions, toFileText } from '../../provider/bastion/authorized-keys';
 import { publicKeyProblem } from '../../provider/bastion/public-key';
 import { mayWrite, ownerTag } from '../../provider/bastion/resource';
 
@@ -283,6 +283,36 @@ describe('restrict, CRLF files, block ownership', () => {
     expect(
       (await bastion.check({}, { ...good, restrictions: { restrict: 'yes', permitOpen: ['a:1'] } })).failures,
     ).toEqual([{ property: 'restrictions.restrict', reason: 'restrictions.restrict must be true or false' }]);
+  });
+
+  test('a restriction value can never leave its option: quotes, commas, backslashes, spaces, controls refused', async () => {
+    const breakers = ['"', ',', '\\', ' ', '\t', '\n', '\r', '\u2028', '\u0085', '\0', "'", '#'];
+    for (const c of breakers)
+      for (const [k, v] of [
+        ['permitOpen', `db${c}:5432`],
+        ['permitOpen', `db:5432${c}`],
+        ['permitOpen', `db:5432${c}command="sh"`],
+        ['from', `10.0.0.1${c}`],
+        ['from', `10.0.0.1${c}*`],
+      ]) {
+        const r = await bastion.check({}, { ...good, restrictions: { [k]: [v] } });
+        expect(r.failures?.map((f) => f.property)).toEqual([`restrictions.${k}`]);
+      }
+    // What is accepted renders to exactly one option per value, each quoted value free of quotes.
+    const options = renderRestrictions({
+      restrict: true,
+      permitOpen: ['db:5432', '[::1]:*', '*.internal:6543'],
+      from: ['10.0.0.0/8', '!10.0.0.1', '*.example.com', '::1'],
+    });
+    expect(options.match(/(?:[^,"]|"[^"]*")+/g)).toEqual([
+      'restrict',
+      'port-forwarding',
+      'command="false"',
+      'from="10.0.0.0/8,!10.0.0.1,*.example.com,::1"',
+      'permitopen="db:5432"',
+      'permitopen="[::1]:*"',
+      'permitopen="*.internal:6543"',
+    ]);
   });
 
   test('a file converted to CRLF: the block is found, replaced with CRLF lines, removed; other lines kept', () => {
