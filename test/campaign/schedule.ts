@@ -37,7 +37,7 @@ export interface ScheduleOptions {
   forceOp?: Op;
 }
 
-interface Stranger extends CatalogObject {}
+type Stranger = CatalogObject;
 
 const OPS = [
   ['up', 30],
