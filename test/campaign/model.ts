@@ -84,10 +84,10 @@ export class ModelGen {
     return m.resources.filter((r) => kinds.includes(r.kind));
   }
 
-  add(m: Model, kind: Kind): string | undefined {
+  add(m: Model, kind: Kind, avoid: ReadonlySet<string> = new Set()): string | undefined {
     if (m.resources.length >= MAX_RESOURCES) return undefined;
     const schema = this.rng.pick(this.sched.schemas);
-    const name = this.freeName(m, schema);
+    const name = this.freeName(m, schema, avoid);
     if (name === undefined) return undefined;
     const r: ModelResource = { key: `${kind}${this.counter++}`, kind, name, schema };
     const secrets = this.of(m, 'secret');
@@ -188,11 +188,12 @@ export class ModelGen {
       'value',
       'role',
       'dbr',
+      'byname',
     ] as const);
     const kinds: Kind[] = ['secret', 'secret', 'postgres', 'mysql', 'kafka', 'csr', 'ssh', 'aws', 'bastion'];
     switch (what) {
       case 'add':
-        return this.add(m, this.rng.pick(kinds));
+        return this.add(m, this.rng.pick(kinds), avoid);
       case 'remove':
         return m.resources.length ? this.remove(m, this.rng.pick(m.resources)) : undefined;
       case 'comment':
@@ -277,6 +278,12 @@ export class ModelGen {
         if (!r) return undefined;
         r.description = `v${this.rng.int(1, 9)}`;
         return `description of ${r.key} -> ${r.description}`;
+      }
+      case 'byname': {
+        const r = this.rng.pick(this.of(m, 'role'));
+        if (!r) return undefined;
+        r.byName = !r.byName || undefined;
+        return `${r.key} names its connection ${r.byName ? 'by { name, schemaName }' : 'by the resource'}`;
       }
       case 'dbr':
         if (!any) return undefined;

@@ -15,6 +15,7 @@ interface Args {
   selfTest: boolean;
   keep: boolean;
   keepGoing: boolean;
+  verbose: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -33,6 +34,7 @@ function parse(argv: string[]): Args {
     selfTest: only || (seed === undefined && get('--from') === undefined && !argv.includes('--no-self-test')),
     keep: argv.includes('--keep'),
     keepGoing: argv.includes('--keep-going'),
+    verbose: argv.includes('--verbose'),
   };
 }
 
@@ -93,6 +95,7 @@ async function main(): Promise<number> {
         totals.schedules++;
         totals.steps += args.steps;
         for (const k of Object.keys(s.stats) as (keyof typeof s.stats)[]) totals[k] += s.stats[k];
+        if (args.verbose) console.log(`  ${s.steps.join('\n  ')}`);
         console.log(
           `seed ${seed}: ok, ${args.steps} steps, ${s.stats.cli} CLI runs, ${s.stats.failedSteps} failed or killed steps (${elapsed(t)})`,
         );

@@ -160,7 +160,11 @@ export class Schedule {
     for (let i = 0; i < 2; i++) await this.makeStranger(this.rng.pick(this.schemas));
     // A first program of a few resources.
     for (let i = 0; i < 3; i++)
-      this.gen.add(this.model, this.rng.pick(['secret', 'secret', 'ssh', 'postgres', 'kafka'] as const));
+      this.gen.add(
+        this.model,
+        this.rng.pick(['secret', 'secret', 'ssh', 'postgres', 'kafka'] as const),
+        new Set(this.strangers.keys()),
+      );
     if (this.o.inject === 'I4') {
       // A canary given to a plain (not secret) input: it must be found in the state.
       const first = this.model.resources.find((r) => r.kind !== 'role' && r.kind !== 'bastion')!;
@@ -208,11 +212,13 @@ export class Schedule {
         if (c) parts.push(c);
       }
     }
+    if (this.rng.chance(0.5)) parts.push(...this.renameAwayFromStrangers());
     if (this.rng.chance(0.3) && !this.o.inject) parts.push(await this.outOfBand());
     const fault = op === 'preview' || !this.rng.chance(0.45) || this.o.inject ? undefined : this.armFault();
     if (fault) parts.push(`fault: ${fault}`);
     const { result, label } = await this.runOp(op);
     parts.push(`${label} -> ${result ? (result.killed ? 'killed' : `exit ${result.code}`) : 'skipped'}`);
+    if (result && result.code !== 0 && !result.killed) parts.push(`error: ${firstError(result.output)}`);
     this.note(`step ${i + 1}: ${parts.join('; ')}`);
     this.world.standin.faults.reset();
     if (this.o.inject === 'I2' && this.strangers.size) {
@@ -415,7 +421,7 @@ export class Schedule {
       case 'alter': {
         const c = owned.filter((r) => /PostgresConnection|MySqlConnection/.test(r.type));
         if (!c.length) return 'out of band: nothing to alter';
-        return `out of band: ${await sql(`ALTER CONNECTION ${where(this.rng.pick(c))} SET (PORT = 7)`)}`;
+        return `out of band: ${await sql(`ALTER CONNECTION ${where(this.rng.pick(c))} SET (PORT = 7) WITH (VALIDATE = false)`)}`;
       }
       case 'comment':
         if (!target) return 'out of band: nothing to comment';
@@ -536,17 +542,23 @@ export class Schedule {
 
   // -------------------------------------------------------------------------------------- convergence
 
-  /** The final fault-free converging `up`, then I3: no changes planned, and the catalog is the program. */
-  private async converge(): Promise<void> {
-    this.world.standin.faults.reset();
-    // What a user does about a name a stranger holds: choose another name (or adopt it; not done here).
+  /** What a user does about a name a stranger holds ("already exists"): choose another name (or adopt it). */
+  private renameAwayFromStrangers(): string[] {
+    const done: string[] = [];
     for (const r of this.model.resources)
       if (r.kind !== 'role' && r.kind !== 'bastion' && this.strangers.has(key(r.schema, r.name)) && !r.adopt) {
         const name = this.gen.freeName(this.model, r.schema, new Set(this.strangers.keys()));
         if (name === undefined) this.gen.remove(this.model, r);
         else r.name = name;
-        this.note(`final: ${r.key} renamed away from a stranger's name -> ${name ?? '(removed)'}`);
+        done.push(`${r.key} renamed away from a stranger's name -> ${name ?? '(removed)'}`);
       }
+    return done;
+  }
+
+  /** The final fault-free converging `up`, then I3: no changes planned, and the catalog is the program. */
+  private async converge(): Promise<void> {
+    this.world.standin.faults.reset();
+    for (const s of this.renameAwayFromStrangers()) this.note(`final: ${s}`);
     if (this.o.inject === 'I1') await this.injectDrop();
     let up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
     this.note(`final: up --refresh -> exit ${up.code}`);
@@ -699,6 +711,13 @@ export class Schedule {
   set program(m: Model) {
     this.model = clone(m);
   }
+}
+
+/** The CLI's first error lines, for the step list. */
+function firstError(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim());
+  const errors = lines.filter((l) => /error:|Error:|failed/.test(l) && !/^error: update failed$/.test(l));
+  return (errors.slice(0, 2).join(' | ') || lines.filter(Boolean).slice(-1)[0] || '').slice(0, 400);
 }
 
 function tail(s: string, n = 3000): string {

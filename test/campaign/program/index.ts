@@ -93,18 +93,20 @@ function declare(r: ModelResource): pulumi.Resource {
         { ...common(r), assumeRoleArn: mz.roleArnFor(e.awsAccount, r.roleName ?? '') },
         opts,
       );
-    case 'role':
+    case 'role': {
+      const aws = model.resources.find((x) => x.key === r.connection)!;
       return new mz.AwsConnectionRole(
         r.key,
         {
-          connection: get<mz.AwsConnection>(r.connection)!,
+          connection: r.byName ? { name: aws.name, schemaName: aws.schema } : get<mz.AwsConnection>(r.connection)!,
           roleName: r.name,
           description: r.description,
           aws: { endpoint: e.iamEndpoint, region: 'us-east-1' },
           validateTimeout: 20,
         },
-        opts,
+        { ...opts, dependsOn: get(r.connection) },
       );
+    }
     case 'bastion':
       return new mz.SshBastionAuthorizedKeys(
         r.key,

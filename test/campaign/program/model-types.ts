@@ -37,6 +37,8 @@ export interface ModelResource {
   connection?: string;
   /** aws: the IAM role it assumes (by name). */
   roleName?: string;
+  /** role: give the connection as `{ name, schemaName }` instead of the resource (dependsOn keeps the order). */
+  byName?: boolean;
   /** role: description (changed in place). */
   description?: string;
 }
