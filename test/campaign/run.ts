@@ -16,6 +16,7 @@ interface Args {
   keep: boolean;
   keepGoing: boolean;
   verbose: boolean;
+  without: Set<string>;
 }
 
 function parse(argv: string[]): Args {
@@ -35,6 +36,7 @@ function parse(argv: string[]): Args {
     keep: argv.includes('--keep'),
     keepGoing: argv.includes('--keep-going'),
     verbose: argv.includes('--verbose'),
+    without: new Set((get('--without') ?? '').split(',').filter(Boolean)),
   };
 }
 
@@ -83,13 +85,13 @@ async function main(): Promise<number> {
     faults: 0,
     oob: 0,
     pendingCleared: 0,
-    pendingImported: 0,
+    pendingAdopted: 0,
   };
   try {
     if (args.selfTest && !(await selfTest(world))) return 1;
     for (const seed of args.seeds) {
       const t = Date.now();
-      const s = new Schedule(world, { seed, steps: args.steps, keep: args.keep });
+      const s = new Schedule(world, { seed, steps: args.steps, keep: args.keep, without: args.without });
       try {
         await s.run();
         totals.schedules++;
@@ -104,7 +106,8 @@ async function main(): Promise<number> {
         const what = err instanceof Violation ? `VIOLATION ${err.message}` : `ERROR ${(err as Error).stack}`;
         console.log(
           `\nseed ${seed}: ${what}\nsteps:\n  ${s.steps.join('\n  ')}\n` +
-            `reproduce: npm run test:campaign -- --seed ${seed} --steps ${args.steps}\n`,
+            `reproduce: npm run test:campaign -- --seed ${seed} --steps ${args.steps}` +
+            `${args.without.size ? ` --without ${[...args.without].join(',')}` : ''}\n`,
         );
         if (!args.keepGoing) break;
       }
@@ -115,7 +118,7 @@ async function main(): Promise<number> {
   console.log(
     `campaign: ${totals.schedules} schedules passed, ${failures} failed; ${totals.steps} steps, ${totals.cli} CLI runs, ` +
       `${totals.failedSteps} failed or killed steps, ${totals.kills} SIGKILLs, ${totals.faults} faults, ${totals.oob} ` +
-      `out-of-band changes, pending creates imported ${totals.pendingImported} / cleared ${totals.pendingCleared} (${elapsed(started)})`,
+      `out-of-band changes, pending creates cleared in ${totals.pendingCleared} recoveries, ${totals.pendingAdopted} objects adopted after them (${elapsed(started)})`,
   );
   return failures ? 1 : 0;
 }

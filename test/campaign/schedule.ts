@@ -8,7 +8,7 @@ import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { BastionWatcher, outsideBlock } from './bastion-file';
 import { key, type CatalogObject } from './catalog';
 import { CampaignStack, type Checkpoint, type CliResult, type StateResource } from './cli';
-import { encodings, findLeak, type Needle } from './leaks';
+import { describe, findLeaks, type Canary } from '../canary/search';
 import { clone, ModelGen, Rng, ROLES } from './model';
 import type { Model, ModelResource } from './program/model-types';
 import type { World } from './world';
@@ -33,6 +33,8 @@ export interface ScheduleOptions {
   inject?: Injection;
   /** Keep the scratch folder (for debugging). */
   keep?: boolean;
+  /** Program changes not drawn (model.ts change names). */
+  without?: ReadonlySet<string>;
   /** Every step runs this operation (the self-test). */
   forceOp?: Op;
 }
@@ -60,7 +62,7 @@ const isObject = (r: StateResource) =>
 
 export class Schedule {
   readonly log: string[] = [];
-  readonly stats = { cli: 0, failedSteps: 0, kills: 0, faults: 0, oob: 0, pendingCleared: 0, pendingImported: 0 };
+  readonly stats = { cli: 0, failedSteps: 0, kills: 0, faults: 0, oob: 0, pendingCleared: 0, pendingAdopted: 0 };
   private readonly rng: Rng;
   private readonly gen: ModelGen;
   private readonly schemas: [string, string];
@@ -70,7 +72,7 @@ export class Schedule {
   private strangers = new Map<string, Stranger>();
   /** Out-of-band changes or failed steps since the last converging run: the state may lag the catalog. */
   private unsettled = false;
-  private needles: Needle[] = [];
+  private needles: Canary[] = [];
   private strangerCount = 0;
   private readonly dir: string;
 
@@ -80,7 +82,7 @@ export class Schedule {
   ) {
     this.rng = new Rng(o.seed);
     this.schemas = [`camp${o.seed}_a`, `camp${o.seed}_b`];
-    this.gen = new ModelGen(this.rng, { seed: o.seed, schemas: this.schemas });
+    this.gen = new ModelGen(this.rng, { seed: o.seed, schemas: this.schemas }, o.without);
     this.stack = new CampaignStack(
       world.cliDir,
       {
@@ -341,36 +343,36 @@ export class Schedule {
 
   /**
    * After SIGKILL, what a user of a local backend does (README, "After a killed pulumi up"): `pulumi cancel`
-   * removes the lock; then every pending create is either imported (the object exists in the catalog and is
-   * not someone else's) or cleared, by `pulumi refresh`.
+   * removes the lock the killed run left; `pulumi refresh --clear-pending-creates` drops the creates it left
+   * pending (`--import-pending-creates` does not bring a dynamic resource back: the engine drops it, see the
+   * README); an object such a create did make is then taken over by one `up` with `adoptExisting: true`.
    */
   private async recover(): Promise<void> {
     const cancel = await this.stack.run(['cancel', '--yes']);
     const state = await this.stack.exportState();
     const pending = state.deployment.pending_operations ?? [];
     const creates = pending.filter((p) => p.type === 'creating');
-    const args = ['refresh', '--yes', '--skip-preview'];
     const snap = await this.world.catalog.snapshot(this.schemas);
-    const imported: string[] = [];
-    let clear = false;
+    const adopted: string[] = [];
     for (const p of creates) {
       const inputs = p.resource.inputs ?? {};
-      const found =
-        typeof inputs.name === 'string' ? snap.get(key(String(inputs.schemaName ?? 'public'), inputs.name)) : undefined;
-      if (found && !this.strangers.has(key(found.schema, found.name))) {
-        args.push('--import-pending-creates', p.resource.urn, '--import-pending-creates', found.id);
-        imported.push(`${p.resource.urn.split('::').pop()}=${found.id}`);
-      } else clear = true;
+      if (typeof inputs.name !== 'string') continue;
+      const found = snap.get(key(String(inputs.schemaName ?? 'public'), inputs.name));
+      const r = this.model.resources.find((x) => x.key === p.resource.urn.split('::').pop());
+      if (found && r && !this.strangers.has(key(found.schema, found.name)) && !r.adopt) {
+        r.adopt = true;
+        adopted.push(r.key);
+      }
     }
-    if (clear) args.push('--clear-pending-creates');
-    this.stats.pendingImported += imported.length;
-    if (clear) this.stats.pendingCleared++;
-    const r = pending.length ? await this.cli(args) : undefined;
+    const r = pending.length
+      ? await this.cli(['refresh', '--yes', '--skip-preview', '--clear-pending-creates'])
+      : undefined;
+    if (creates.length) this.stats.pendingCleared++;
+    this.stats.pendingAdopted += adopted.length;
     this.note(
       `  recovery: pulumi cancel -> exit ${cancel.code}; ${pending.length} pending operation(s) (${pending.map((p) => p.type).join(', ')})` +
-        (r
-          ? `; pulumi refresh${imported.length ? ` --import-pending-creates ${imported.join(' ')}` : ''}${clear ? ' --clear-pending-creates' : ''} -> exit ${r.code}`
-          : ''),
+        (r ? `; pulumi refresh --clear-pending-creates -> exit ${r.code}` : '') +
+        (adopted.length ? `; adoptExisting on ${adopted.join(', ')} (the killed run made them)` : ''),
     );
     this.unsettled = true;
   }
@@ -455,19 +457,13 @@ export class Schedule {
 
   private refreshNeedles(): void {
     const w = this.world;
+    const keyLines = w.ssh.privateKey.split('\n').filter((l) => l.length > 40 && !l.startsWith('-----'));
     this.needles = [
-      ...this.gen.canaries.map((c) => ({ label: c.label, forms: encodings(c.value, c.user) })),
-      { label: 'materialize:password', forms: encodings(w.password, 'materialize') },
-      { label: 'AWS_SECRET_ACCESS_KEY', forms: encodings(w.aws.secretAccessKey, w.aws.accessKeyId) },
-      {
-        label: 'the bastion login private key',
-        forms: encodings(w.ssh.privateKey).concat(
-          w.ssh.privateKey
-            .split('\n')
-            .filter((l) => l.length > 40 && !l.startsWith('-----'))
-            .map((l) => ({ how: 'a line of the key', text: l })),
-        ),
-      },
+      ...this.gen.canaries,
+      { label: 'materialize:password', value: w.password, user: 'materialize' },
+      { label: 'AWS_SECRET_ACCESS_KEY', value: w.aws.secretAccessKey, user: w.aws.accessKeyId },
+      { label: 'the bastion login private key', value: w.ssh.privateKey },
+      ...keyLines.map((value, i) => ({ label: `line ${i + 1} of the bastion login private key`, value })),
     ];
   }
 
@@ -477,13 +473,11 @@ export class Schedule {
     if (v5) throw new Violation('I5', v5);
     const exported = await this.stack.run(['stack', 'export']);
     this.refreshNeedles();
-    const leak =
-      findLeak(exported.stdout, this.needles) ?? (result ? findLeak(result.output, this.needles) : undefined);
-    if (leak)
-      throw new Violation(
-        'I4',
-        `secret found in ${findLeak(exported.stdout, this.needles) ? 'the state export' : 'the CLI output'}: ${leak}`,
-      );
+    const leaks = findLeaks(this.needles, [
+      { source: 'pulumi stack export', text: exported.stdout },
+      ...(result ? [{ source: `pulumi ${result.args.slice(0, 2).join(' ')} output`, text: result.output }] : []),
+    ]);
+    if (leaks.length) throw new Violation('I4', describe(leaks.slice(0, 3)));
     const state: Checkpoint = JSON.parse(exported.stdout);
     const snap = await this.world.catalog.snapshot(this.schemas);
     await this.checkStrangers(state, snap);
