@@ -2,10 +2,11 @@
 // the real Pulumi CLI, one stand-in for the campaign, one stack per schedule; stops at the first violation
 // and prints the seed, the steps and the command that replays it.
 //
-//   npm run test:campaign                         # CI: the self-test, then seeds 1..6 of 8 steps
+//   npm run test:campaign                         # CI: the self-test and the recovery replay, then seeds 1..4 of 8 steps
 //   npm run test:campaign -- --seed 17            # one schedule (the reproduction command)
 //   npm run test:campaign -- --from 100 --count 200 --steps 10
 //   npm run test:campaign -- --self-test          # only: prove that every invariant check fires
+import { recoveryScenario } from './recovery';
 import { Schedule, Violation, type Injection } from './schedule';
 import { startWorld, type World } from './world';
 
@@ -27,7 +28,7 @@ function parse(argv: string[]): Args {
   const steps = Number(get('--steps') ?? 8);
   const seed = get('--seed');
   const from = Number(get('--from') ?? 1);
-  const count = Number(get('--count') ?? (seed ? 1 : 6));
+  const count = Number(get('--count') ?? (seed ? 1 : 4));
   const only = argv.includes('--self-test');
   return {
     seeds: seed !== undefined ? [Number(seed)] : only ? [] : Array.from({ length: count }, (_, i) => from + i),
@@ -88,7 +89,12 @@ async function main(): Promise<number> {
     pendingAdopted: 0,
   };
   try {
-    if (args.selfTest && !(await selfTest(world))) return 1;
+    if (args.selfTest) {
+      if (!(await selfTest(world))) return 1;
+      const t = Date.now();
+      const steps = await recoveryScenario(world);
+      console.log(`recovery after a killed up, as the README says (${elapsed(t)}):\n  ${steps.join('\n  ')}`);
+    }
     for (const seed of args.seeds) {
       const t = Date.now();
       const s = new Schedule(world, { seed, steps: args.steps, keep: args.keep, without: args.without });
