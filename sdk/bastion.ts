@@ -40,10 +40,17 @@ export interface SshBastionAuthorizedKeysArgs {
   loginUser?: In<string>;
   /** The authorized_keys file; default `~/.ssh/authorized_keys` of `user`. `~/` is the login user's home. */
   path?: In<string>;
-  /** Names the managed block in the file; default this resource's name. */
+  /**
+   * Names the managed block in the file; default `<project>/<stack>/<resource name>`, so stacks of one program
+   * sharing a bastion user never share a block. A block written by another stack or resource is never taken over.
+   */
   blockName?: In<string>;
-  /** Restrictions written in front of each key: `permitOpen` (`host:port`), `noPty`, `from` (address patterns). */
-  restrictions?: In<{ permitOpen?: In<string>[]; noPty?: boolean; from?: In<string>[] }>;
+  /**
+   * Restrictions written in front of each key: `restrict` (OpenSSH `restrict` with port forwarding added back
+   * and limited to `permitOpen`, no command; OpenSSH 7.2 or newer), `permitOpen`
+   * (`host:port`), `noPty`, `from` (address patterns).
+   */
+  restrictions?: In<{ restrict?: boolean; permitOpen?: In<string>[]; noPty?: boolean; from?: In<string>[] }>;
   /** Host key fingerprint of the bastion (`SHA256:...`). Required. */
   hostKeySha256: In<string>;
   /** The operator's private key; stored as a secret. Exclusive with `agent`. */
@@ -55,10 +62,17 @@ export interface SshBastionAuthorizedKeysArgs {
   jumpHost?: In<SshLoginInput>;
   /** How long to keep retrying while the bastion refuses or drops connections (booting); default 60 seconds. */
   bootTimeoutSeconds?: In<number>;
+  /** The deadline of each command on the bastion (a read, a write) and of a jump host's channel; default 120 seconds. */
+  commandTimeoutSeconds?: In<number>;
   /** After installing, run VALIDATE CONNECTION on the connection; a failure names the bastion, user and reason. */
   validateConnection?: In<boolean>;
   /** Which Materialize VALIDATE CONNECTION runs in; default the stack config (as for the connection). */
   materialize?: In<MaterializeEndpoint>;
+}
+
+/** `<project>/<stack>/<name>`, in the characters a block name may hold (others become `_`), at most 200. */
+export function defaultBlockName(name: string): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}/${name}`.replace(/[^A-Za-z0-9._:@/-]/g, '_').slice(0, 200);
 }
 
 const SECRET_INPUTS = ['privateKey', 'privateKeyPassphrase', 'jumpHost', 'materialize'] as const;
@@ -90,7 +104,8 @@ export class SshBastionAuthorizedKeys extends pulumi.dynamic.Resource {
       host: args.host ?? conn?.host,
       port: args.port ?? conn?.port,
       user: args.user ?? conn?.user,
-      blockName: args.blockName ?? name,
+      blockName: args.blockName ?? defaultBlockName(name),
+      blockOwner: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
     };
     for (const k of SECRET_INPUTS) if (props[k] !== undefined) props[k] = pulumi.secret(props[k]);
     for (const o of OUTPUTS) if (!(o in props)) props[o] = undefined;

@@ -34,8 +34,9 @@ const keys = new mz.SshBastionAuthorizedKeys('bastion-keys', {
   path: config.get('authorizedKeysPath'),
   hostKeySha256: config.require('bastionHostKey'),
   ...(operatorPrivateKey ? { privateKey: operatorPrivateKey } : { agent: true }),
-  // The keys may only forward to PostgreSQL, and get no terminal.
-  restrictions: { permitOpen: [`${pgHost}:${pgPort}`], noPty: true },
+  // OpenSSH `restrict` (7.2+): the keys may only forward to PostgreSQL; no terminal, no command, no agent or
+  // X11 forwarding. (Remote -R forwarding is refused by `AllowTcpForwarding local` in sshd_config, if set.)
+  restrictions: { restrict: true, permitOpen: [`${pgHost}:${pgPort}`] },
   validateConnection: true,
 });
 

@@ -1,10 +1,20 @@
 // The managed block in an authorized_keys file: pure functions over the file's bytes. Everything outside
-// the block is kept byte for byte (the file is handled as latin1 text, so any byte survives a round trip).
+// the block is kept byte for byte: the file is handled as latin1 text (one character per byte, so any byte
+// survives a round trip), and the managed lines, which are UTF-8 text, cross that boundary only through
+// toFileText / fromFileText. Markers are found with or without a CR before the LF (a file converted to CRLF
+// still refreshes and destroys); a block written into such a file keeps its CRLF endings.
 
 export const MARKER = 'pulumi-materialize-connections';
 
 /** Restrictions written in front of every managed key (sshd(8) AUTHORIZED_KEYS FILE FORMAT). */
 export interface KeyRestrictions {
+  /**
+   * OpenSSH `restrict` (every forwarding, the pty, ~/.ssh/rc off) with `port-forwarding` added back, a
+   * `command` that runs nothing, and `permitopen`: the key can only forward to the permitOpen destinations.
+   * Needs OpenSSH 7.2 or newer on the bastion. `port-forwarding` also allows remote (-R) forwarding: sshd's
+   * `AllowTcpForwarding local` for the tunnel user refuses it.
+   */
+  restrict?: boolean;
   /** `permitopen="host:port"`: the only destinations the key may forward to. */
   permitOpen?: string[];
   /** `no-pty`. */
@@ -19,18 +29,24 @@ export interface Block {
   end: number;
   /** The token of the resource instance that wrote it. */
   token: string;
-  /** The lines between the markers. */
+  /** The lines between the markers, without a line-ending CR. */
   lines: string[];
+  /** The BEGIN line ends with CR (a file converted to CRLF). */
+  crlf: boolean;
 }
 
 const beginPrefix = (name: string) => `# BEGIN ${MARKER} block=${name} id=`;
 const endLine = (name: string) => `# END ${MARKER} block=${name}`;
 
+/** A forced command that runs nothing: `restrict` leaves commands allowed; a tunnel needs none (ssh -N). */
+export const NO_COMMAND = 'command="false"';
+
 export function renderRestrictions(r: KeyRestrictions | undefined): string {
   const parts: string[] = [];
+  if (r?.restrict) parts.push('restrict', 'port-forwarding', NO_COMMAND);
   if (r?.from?.length) parts.push(`from="${r.from.join(',')}"`);
   for (const p of r?.permitOpen ?? []) parts.push(`permitopen="${p}"`);
-  if (r?.noPty) parts.push('no-pty');
+  if (r?.noPty && !r.restrict) parts.push('no-pty');
   return parts.join(',');
 }
 
@@ -47,6 +63,13 @@ export function keyOf(line: string): string | undefined {
   return m ? `${m[1]} ${m[2]}` : undefined;
 }
 
+/** A managed line (UTF-8 text) as the file holds it: one latin1 character per UTF-8 byte. */
+export const toFileText = (line: string): string => Buffer.from(line, 'utf8').toString('latin1');
+/** The inverse of toFileText: the bytes of a line in the file read as UTF-8. */
+export const fromFileText = (line: string): string => Buffer.from(line, 'latin1').toString('utf8');
+
+const withoutCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
 function splitLines(content: string): { lines: string[]; trailingNewline: boolean } {
   if (content === '') return { lines: [], trailingNewline: true };
   const trailingNewline = content.endsWith('\n');
@@ -56,7 +79,7 @@ function splitLines(content: string): { lines: string[]; trailingNewline: boolea
 
 /** The block named `name`; an error when its markers are broken (nothing is then touched). */
 export function findBlock(content: string, name: string): Block | undefined {
-  const { lines } = splitLines(content);
+  const lines = splitLines(content).lines.map(withoutCr);
   const begins = lines.flatMap((l, i) => (l.startsWith(beginPrefix(name)) ? [i] : []));
   if (begins.length === 0) {
     if (lines.includes(endLine(name)))
@@ -68,7 +91,23 @@ export function findBlock(content: string, name: string): Block | undefined {
   const end = lines.indexOf(endLine(name), begin + 1);
   if (end < 0) throw new Error(`block ${name} has a BEGIN marker without its END marker; fix the file by hand`);
   const token = lines[begin].slice(beginPrefix(name).length).split(' ')[0];
-  return { begin, end, token, lines: lines.slice(begin + 1, end) };
+  const crlf = splitLines(content).lines[begin].endsWith('\r');
+  return { begin, end, token, lines: lines.slice(begin + 1, end), crlf };
+}
+
+/** The lines outside every managed block, as they are (for checking that they are kept byte for byte). */
+export function outsideBlocks(content: string): string[] {
+  const { lines } = splitLines(content);
+  const out: string[] = [];
+  let inside: string | undefined;
+  for (const line of lines) {
+    const bare = withoutCr(line);
+    const begin = /^# BEGIN pulumi-materialize-connections block=(\S+) id=/.exec(bare);
+    if (inside === undefined && begin) inside = begin[1];
+    else if (inside !== undefined && bare === endLine(inside)) inside = undefined;
+    else if (inside === undefined) out.push(line);
+  }
+  return out;
 }
 
 /**
@@ -77,8 +116,13 @@ export function findBlock(content: string, name: string): Block | undefined {
  * appended block.
  */
 export function withBlock(content: string, name: string, token: string, lines: readonly string[]): string {
-  const block = [`${beginPrefix(name)}${token} (managed by Pulumi: edit outside this block)`, ...lines, endLine(name)];
   const found = findBlock(content, name);
+  const cr = found?.crlf ? '\r' : '';
+  const block = [
+    `${beginPrefix(name)}${token} (managed by Pulumi: edit outside this block)`,
+    ...lines,
+    endLine(name),
+  ].map((l) => l + cr);
   const { lines: all, trailingNewline } = splitLines(content);
   if (found) {
     const next = [...all.slice(0, found.begin), ...block, ...all.slice(found.end + 1)];

@@ -3,7 +3,7 @@ import type { Failure } from '../specs';
 import { containsUnknown } from '../unknown';
 import { endpointProblems } from '../lifecycle/endpoint';
 import { identifierProblem } from '../validate';
-import { keyOf } from './authorized-keys';
+import { publicKeyProblem } from './public-key';
 
 type Props = Record<string, unknown>;
 
@@ -12,7 +12,8 @@ const USER = /^[a-z_][a-z0-9._-]*\$?$/i;
 const BLOCK_NAME = /^[A-Za-z0-9._:@/-]{1,200}$/;
 const PERMIT_OPEN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.*_-]+):(\d{1,5}|\*)$/;
 const FROM_PATTERN = /^!?[A-Za-z0-9.*?:_/-]+$/;
-const PUBLIC_KEY = /^(ssh|ecdsa|sk)-[A-Za-z0-9@.-]+ [A-Za-z0-9+/]+={0,2}( [^\r\n\0]*)?$/;
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+const RESTRICTIONS = ['restrict', 'permitOpen', 'noPty', 'from'];
 
 const known = (v: unknown) => v !== undefined && v !== null && !containsUnknown(v);
 const describe = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
@@ -65,29 +66,31 @@ export function bastionFailures(news: Props): Failure[] {
       property: 'blockName',
       reason: 'blockName must be 1 to 200 letters, digits or . _ : @ / - (it marks the managed block)',
     });
-  if (known(news.path) && (typeof news.path !== 'string' || news.path === '' || /[\n\0]/.test(news.path)))
-    f.push({ property: 'path', reason: 'path must be a non-empty file path without newlines' });
+  if (known(news.path) && (typeof news.path !== 'string' || news.path === '' || CONTROL.test(news.path)))
+    f.push({ property: 'path', reason: 'path must be a non-empty file path without control characters' });
+  else if (typeof news.path === 'string' && /^~[^/]*$/.test(news.path))
+    f.push({ property: 'path', reason: 'path must name a file: ~user/.ssh/authorized_keys, not ~user' });
   const keys = news.publicKeys;
   if (!containsUnknown(keys)) {
     if (!Array.isArray(keys) || keys.length === 0)
       f.push({ property: 'publicKeys', reason: `publicKeys must be a non-empty list of keys, got ${describe(keys)}` });
     else
       keys.forEach((k, i) => {
-        if (!containsUnknown(k) && (typeof k !== 'string' || !PUBLIC_KEY.test(k.trim()) || !keyOf(k)))
-          f.push({
-            property: `publicKeys[${i}]`,
-            reason: 'each public key must be one line "type base64 [comment]", e.g. ssh-ed25519 AAAA... materialize',
-          });
+        const problem = containsUnknown(k) ? undefined : publicKeyProblem(k);
+        if (problem) f.push({ property: `publicKeys[${i}]`, reason: `publicKeys[${i}] ${problem}` });
       });
   }
   const r = news.restrictions as Props | undefined;
   if (known(r)) {
     if (typeof r !== 'object' || Array.isArray(r))
-      f.push({ property: 'restrictions', reason: 'restrictions must be { permitOpen?, noPty?, from? }' });
+      f.push({ property: 'restrictions', reason: 'restrictions must be { restrict?, permitOpen?, noPty?, from? }' });
     else {
       for (const k of Object.keys(r))
-        if (!['permitOpen', 'noPty', 'from'].includes(k))
-          f.push({ property: `restrictions.${k}`, reason: 'unknown restriction (known: permitOpen, noPty, from)' });
+        if (!RESTRICTIONS.includes(k))
+          f.push({
+            property: `restrictions.${k}`,
+            reason: `unknown restriction (known: ${RESTRICTIONS.join(', ')})`,
+          });
       const list = (k: string, re: RegExp, what: string) => {
         const v = r[k];
         if (!known(v)) return;
@@ -96,8 +99,21 @@ export function bastionFailures(news: Props): Failure[] {
       };
       list('permitOpen', PERMIT_OPEN, '"host:port" (port may be *)');
       list('from', FROM_PATTERN, 'address patterns (e.g. 10.0.0.0/8, *.example.com, !1.2.3.4)');
-      if (known(r.noPty) && typeof r.noPty !== 'boolean')
-        f.push({ property: 'restrictions.noPty', reason: 'restrictions.noPty must be true or false' });
+      for (const k of ['noPty', 'restrict'])
+        if (known(r[k]) && typeof r[k] !== 'boolean')
+          f.push({ property: `restrictions.${k}`, reason: `restrictions.${k} must be true or false` });
+      const destinations = r.permitOpen;
+      if (
+        r.restrict === true &&
+        !containsUnknown(destinations) &&
+        !(Array.isArray(destinations) && destinations.length)
+      )
+        f.push({
+          property: 'restrictions.permitOpen',
+          reason:
+            'restrictions.restrict needs permitOpen: the destinations the tunnel forwards to (restrict adds ' +
+            'port forwarding back, and permitOpen is what limits it)',
+        });
     }
   }
   const j = news.jumpHost;
@@ -115,6 +131,11 @@ export function bastionFailures(news: Props): Failure[] {
   const t = news.bootTimeoutSeconds;
   if (known(t) && !(typeof t === 'number' && t >= 0 && t <= 3600))
     f.push({ property: 'bootTimeoutSeconds', reason: 'bootTimeoutSeconds must be a number from 0 to 3600' });
+  const c = news.commandTimeoutSeconds;
+  if (known(c) && !(typeof c === 'number' && c >= 5 && c <= 3600))
+    f.push({ property: 'commandTimeoutSeconds', reason: 'commandTimeoutSeconds must be a number from 5 to 3600' });
+  if (known(news.blockOwner) && (typeof news.blockOwner !== 'string' || CONTROL.test(news.blockOwner)))
+    f.push({ property: 'blockOwner', reason: 'blockOwner must be text without control characters' });
   if (known(news.validateConnection) && typeof news.validateConnection !== 'boolean')
     f.push({ property: 'validateConnection', reason: 'validateConnection must be true or false' });
   if (news.validateConnection === true) {

@@ -1,8 +1,13 @@
 // SshBastionAuthorizedKeys: keeps exactly the given public keys (an SSH tunnel connection's) in a managed
 // block of the tunnel user's authorized_keys on the bastion. Named steps: log in, read, plan, write
 // (new keys in before old ones go), validate. Round trips: create and update 1 login + 2-3 execs
-// (+1 VALIDATE CONNECTION), read 1 login + 1 exec, delete 1 login + 1-2 execs.
-import { randomBytes } from 'crypto';
+// (+1 VALIDATE CONNECTION), read 1 login + 1 exec, delete 1 login + 1-2 execs; one read and write more per
+// writer of the same file that got there first.
+//
+// Blocks belong to one resource of one stack: the token in the BEGIN line starts with a tag of blockOwner
+// (project/stack/name, set by the SDK), and a block whose token is neither this instance's nor tagged with
+// this owner is never written over or removed.
+import { createHash, randomBytes } from 'crypto';
 import type { DynamicImpl } from '../lifecycle/resource';
 import { canonicalJson, sanitize } from '../lifecycle/resource';
 import { configureFromStack, resolveEndpoint, type MaterializeEndpoint } from '../lifecycle/endpoint';
@@ -10,7 +15,16 @@ import { withSession } from '../lifecycle/pool';
 import { scrub } from '../lifecycle/errors';
 import { qualifiedName, type ObjectLocation } from '../sql/quote';
 import { containsUnknown } from '../unknown';
-import { findBlock, keyLines, keyOf, withBlock, withoutBlock, type KeyRestrictions } from './authorized-keys';
+import {
+  findBlock,
+  fromFileText,
+  keyLines,
+  keyOf,
+  toFileText,
+  withBlock,
+  withoutBlock,
+  type KeyRestrictions,
+} from './authorized-keys';
 import { bastionFailures, canonicalBastion } from './check';
 import { ConcurrentChangeError, readRemote, writeRemote } from './remote';
 import { BastionError, openSsh, publicKeyFingerprint, type SshLogin, type SshSession, type SshTarget } from './ssh';
@@ -29,11 +43,14 @@ const INPUT_KEYS = [
   'agent',
   'jumpHost',
   'bootTimeoutSeconds',
+  'commandTimeoutSeconds',
+  'blockOwner',
   'validateConnection',
   'connection',
   'materialize',
 ];
-const ATTEMPTS = 3;
+/** Each failed attempt means another writer of the file succeeded: enough for that many writers in one `up`. */
+const ATTEMPTS = 12;
 
 const target = (p: Props): SshTarget => ({
   host: p.host as string,
@@ -45,9 +62,35 @@ const target = (p: Props): SshTarget => ({
   agent: p.agent as boolean | string | undefined,
   jumpHost: p.jumpHost as SshLogin | undefined,
   bootTimeoutSeconds: p.bootTimeoutSeconds as number | undefined,
+  commandTimeoutSeconds: p.commandTimeoutSeconds as number | undefined,
 });
 const where = (p: Props) => `${p.loginUser}@${p.host}:${p.port} (${p.path}, block ${p.blockName})`;
 const wantedLines = (p: Props) => keyLines(p.publicKeys as string[], p.restrictions as KeyRestrictions | undefined);
+/** A new file created by a login user other than the tunnel user goes to the tunnel user (sshd reads it as them). */
+const ownerOfNewFile = (p: Props) => (p.loginUser !== p.user ? (p.user as string) : undefined);
+
+/** The owner part of a block token: the same for every instance of one resource of one stack. */
+export const ownerTag = (owner: unknown): string =>
+  createHash('sha256')
+    .update(String(owner ?? ''))
+    .digest('hex')
+    .slice(0, 12);
+const newToken = (p: Props) => `${ownerTag(p.blockOwner)}-${randomBytes(8).toString('hex')}`;
+
+/** A block with `found` as its token may be written by the holder of `ours`: it is ours, or our owner's. */
+export function mayWrite(found: string, ours: string): boolean {
+  return found === ours || (ours.includes('-') && found.split('-')[0] === ours.split('-')[0]);
+}
+
+function refuseForeignBlock(content: string, p: Props, token: string): void {
+  const found = findBlock(content, p.blockName as string);
+  if (found && !mayWrite(found.token, token))
+    throw new Error(
+      `block ${p.blockName} in ${p.path} belongs to another owner (id ${found.token}), e.g. the same program's ` +
+        'other stack: it is never taken over. Give this resource another blockName, or remove that block by hand ' +
+        'if nothing owns it any more (README: Block ownership)',
+    );
+}
 
 /** Credentials and passwords that must never appear in a message. */
 function secretsOf(p: Props): string[] {
@@ -74,8 +117,14 @@ async function withBastion<T>(p: Props, doing: string, fn: (ssh: SshSession) => 
   }
 }
 
-/** Read, change, write; again from a fresh read when someone else changed the file in between. */
-async function modify(ssh: SshSession, path: string, change: (content: string) => string[]): Promise<string> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Read, change, write; again from a fresh read when another writer changed the file in between (the write
+ * compares under the bastion's lock). Contents are latin1 text: one character per byte of the file.
+ */
+async function modify(ssh: SshSession, p: Props, change: (content: string) => string[]): Promise<void> {
+  const path = p.path as string;
   for (let attempt = 1; ; attempt++) {
     const before = await readRemote(ssh, path);
     const steps = change(before?.toString('latin1') ?? '');
@@ -84,12 +133,15 @@ async function modify(ssh: SshSession, path: string, change: (content: string) =
       for (const next of steps) {
         const bytes = Buffer.from(next, 'latin1');
         if (current !== undefined && bytes.equals(current)) continue;
-        await writeRemote(ssh, path, current, bytes);
+        await writeRemote(ssh, path, current, bytes, ownerOfNewFile(p));
         current = bytes;
       }
-      return steps.at(-1) ?? before?.toString('latin1') ?? '';
+      return;
     } catch (err) {
-      if (!(err instanceof ConcurrentChangeError) || attempt >= ATTEMPTS) throw err;
+      if (!(err instanceof ConcurrentChangeError)) throw err;
+      if (attempt >= ATTEMPTS)
+        throw new Error(`${path} kept changing while being updated (${ATTEMPTS} attempts); nothing was lost, retry`);
+      await sleep(50 + Math.random() * 200 * attempt);
     }
   }
 }
@@ -135,8 +187,12 @@ function outputs(p: Props, token: string, installed: string[]): Props {
 /** Install (or keep) the block, then validate; a failed validation still reports what is installed. */
 async function install(id: string, p: Props, token: string, doing: string): Promise<Props> {
   const wanted = wantedLines(p);
+  const inFile = wanted.map(toFileText);
   await withBastion(p, doing, (ssh) =>
-    modify(ssh, p.path as string, (content) => rotationSteps(content, p.blockName as string, token, wanted)),
+    modify(ssh, p, (content) => {
+      refuseForeignBlock(content, p, token);
+      return rotationSteps(content, p.blockName as string, token, inFile);
+    }),
   );
   const outs = outputs(p, token, wanted);
   try {
@@ -171,30 +227,31 @@ export const bastionKeysProvider: DynamicImpl = {
   },
 
   async create(inputs) {
-    // A block of that name left by an earlier, lost run is taken over (written with the new token).
-    const token = randomBytes(8).toString('hex');
+    // A block of that name left by an earlier, lost run of this resource (same owner tag) is taken over;
+    // another owner's never is.
+    const token = newToken(inputs);
     const id = `${inputs.loginUser}@${inputs.host}:${inputs.port}:${inputs.path}#${inputs.blockName}`;
     return { id, outs: await install(id, inputs, token, 'installing keys') };
   },
 
   async read(id, props) {
+    // A block that another owner took over is not this resource's: nothing of it is installed.
     const installed = await withBastion(props, 'reading keys', async (ssh) => {
       const content = (await readRemote(ssh, props.path as string))?.toString('latin1') ?? '';
-      return findBlock(content, props.blockName as string)?.lines ?? [];
+      const found = findBlock(content, props.blockName as string);
+      return found && mayWrite(found.token, String(props.blockToken)) ? found.lines.map(fromFileText) : [];
     });
     const inputs = Object.fromEntries(Object.entries(props).filter(([k]) => INPUT_KEYS.includes(k)));
     return { id, props: outputs(props, props.blockToken as string, installed), inputs };
   },
 
   async update(id, olds, news) {
-    return {
-      outs: await install(id, news, (olds.blockToken as string) ?? randomBytes(8).toString('hex'), 'updating keys'),
-    };
+    return { outs: await install(id, news, (olds.blockToken as string) ?? newToken(news), 'updating keys') };
   },
 
   async delete(_id, props) {
     await withBastion(props, 'removing keys', (ssh) =>
-      modify(ssh, props.path as string, (content) => [
+      modify(ssh, props, (content) => [
         withoutBlock(content, props.blockName as string, props.blockToken as string | undefined),
       ]),
     );

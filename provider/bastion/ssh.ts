@@ -1,6 +1,8 @@
 // Logging in to the bastion with ssh2: the host key pinned by its SHA256 fingerprint (never trusted on
 // first use), a private key or the agent, an optional jump host, and a bounded wait for a bastion that is
-// still booting. `ssh2` is loaded only when a bastion resource runs.
+// still booting. Bounded time everywhere: the handshake, a keepalive that ends a connection whose peer went
+// silent, a deadline per remote command and per forwarded channel. `ssh2` is loaded only when a bastion
+// resource runs.
 import { createHash } from 'crypto';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 
@@ -20,7 +22,14 @@ export interface SshTarget extends SshLogin {
   jumpHost?: SshLogin;
   /** How long to keep retrying a bastion that refuses or drops connections (booting); default 60. */
   bootTimeoutSeconds?: number;
+  /** The deadline of each remote command and of opening a forwarded channel; default 120. */
+  commandTimeoutSeconds?: number;
 }
+
+/** A silent peer is given up after KEEPALIVE_INTERVAL_MS * KEEPALIVE_COUNT_MAX (15 s). */
+export const KEEPALIVE_INTERVAL_MS = 5_000;
+export const KEEPALIVE_COUNT_MAX = 3;
+export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 120;
 
 export interface ExecResult {
   code: number | null;
@@ -70,8 +79,17 @@ function connectOnce(l: SshLogin, sock?: ClientChannel): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new SshClient();
     let presented: string | undefined;
-    client.once('ready', () => resolve(client));
-    client.once('error', (err: Error & { level?: string; code?: string }) => {
+    // Every error is listened to, not only the first: a connection cut during the handshake emits two
+    // (the socket's, then "Connection lost before handshake"), and an unheard one would crash the provider.
+    // After 'ready', errors (a keepalive timeout, a reset) end the connection: a pending command sees 'close'.
+    let settled = false;
+    client.once('ready', () => {
+      settled = true;
+      resolve(client);
+    });
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
       client.end();
       if (presented !== undefined && presented !== l.hostKeySha256)
         return reject(
@@ -96,6 +114,8 @@ function connectOnce(l: SshLogin, sock?: ClientChannel): Promise<Client> {
         username: l.user,
         sock,
         readyTimeout: 15_000,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
         hostVerifier: (key: Buffer) => {
           presented = fingerprint(key);
           return presented === l.hostKeySha256;
@@ -114,9 +134,52 @@ function connectOnce(l: SshLogin, sock?: ClientChannel): Promise<Client> {
   });
 }
 
-function forward(jump: Client, host: string, port: number): Promise<ClientChannel> {
-  return new Promise((resolve, reject) =>
-    jump.forwardOut('127.0.0.1', 0, host, port, (err, channel) => (err ? reject(err) : resolve(channel))),
+/** Settles with `run`, or rejects once `seconds` pass or the connection ends; `abandon` releases what started. */
+function bounded<T>(
+  client: Client,
+  seconds: number,
+  what: string,
+  run: (resolve: (v: T) => void, reject: (e: Error) => void) => void,
+  abandon: () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      client.removeListener('close', onClose);
+      settle();
+    };
+    const timer = setTimeout(() => {
+      finish(() => reject(new Error(`${what}: no answer within ${seconds}s; gave up`)));
+      abandon();
+    }, seconds * 1000);
+    const onClose = () => finish(() => reject(new Error(`${what}: the connection to the bastion was lost`)));
+    client.once('close', onClose);
+    run(
+      (v) => finish(() => resolve(v)),
+      (e) => finish(() => reject(e)),
+    );
+  });
+}
+
+function forward(jump: Client, host: string, port: number, seconds: number): Promise<ClientChannel> {
+  let opened: ClientChannel | undefined;
+  return bounded<ClientChannel>(
+    jump,
+    seconds,
+    `opening a channel to ${host}:${port}`,
+    (resolve, reject) =>
+      jump.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
+        opened = channel;
+        if (err) reject(err);
+        else resolve(channel);
+      }),
+    () => {
+      opened?.destroy();
+      jump.end();
+    },
   );
 }
 
@@ -124,7 +187,8 @@ async function connectThrough(t: SshTarget): Promise<{ client: Client; jump?: Cl
   if (!t.jumpHost) return { client: await connectOnce(t) };
   const jump = await connectOnce(t.jumpHost);
   try {
-    const channel = await forward(jump, t.host, t.port ?? 22).catch((err: Error) => {
+    const seconds = t.commandTimeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
+    const channel = await forward(jump, t.host, t.port ?? 22, seconds).catch((err: Error) => {
       throw new BastionError(where(t), `the jump host ${where(t.jumpHost!)} cannot reach it: ${err.message}`, true);
     });
     return { client: await connectOnce(t, channel), jump };
@@ -143,8 +207,12 @@ export async function openSsh(t: SshTarget): Promise<SshSession> {
   for (;;) {
     try {
       const { client, jump } = await connectThrough(t);
+      const seconds = t.commandTimeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
       return {
-        exec: (command, stdin) => exec(client, command, stdin),
+        exec: (command, stdin) =>
+          exec(client, command, stdin, seconds).catch((err: Error) => {
+            throw err instanceof BastionError ? err : new BastionError(where(t), err.message);
+          }),
         close: () => {
           client.end();
           jump?.end();
@@ -162,18 +230,27 @@ export async function openSsh(t: SshTarget): Promise<SshSession> {
   }
 }
 
-function exec(client: Client, command: string, stdin?: Buffer): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (err, stream) => {
-      if (err) return reject(err);
-      const out: Buffer[] = [];
-      const errs: Buffer[] = [];
-      stream.on('data', (d: Buffer) => out.push(d));
-      stream.stderr.on('data', (d: Buffer) => errs.push(d));
-      stream.on('close', (code: number | null) =>
-        resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errs).toString('utf8').trim() }),
-      );
-      stream.end(stdin ?? Buffer.alloc(0));
-    });
-  });
+/**
+ * Runs a command; stdin is sent whole, then closed. Rejects (and ends the connection, which makes sshd end
+ * the command) when it does not finish within `seconds` or the connection is lost.
+ */
+function exec(client: Client, command: string, stdin: Buffer | undefined, seconds: number): Promise<ExecResult> {
+  return bounded<ExecResult>(
+    client,
+    seconds,
+    'a command on the bastion',
+    (resolve, reject) =>
+      client.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.on('close', (code: number | null) =>
+          resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errs).toString('utf8').trim() }),
+        );
+        stream.end(stdin ?? Buffer.alloc(0));
+      }),
+    () => client.end(),
+  );
 }

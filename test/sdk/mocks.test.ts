@@ -300,7 +300,9 @@ test('SshBastionAuthorizedKeys: defaults from the connection, credentials secret
     host: 'bastion',
     port: 2222,
     user: 'mz',
-    blockName: 'bt-keys',
+    // The project and the stack in the default block name, and the owner of the block.
+    blockName: 'project/dev/bt-keys',
+    blockOwner: 'project/dev/bt-keys',
     hostKeySha256: 'SHA256:x',
     publicKeys: ['ssh-ed25519 AAAA1 materialize', 'ssh-ed25519 AAAA2 materialize'],
     connection: { name: 'bt', schemaName: 'public', databaseName: 'materialize' },

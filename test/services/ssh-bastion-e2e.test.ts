@@ -85,7 +85,9 @@ test('keys installed, PostgreSQL validated through the tunnel, rotation in one u
   const { k1, k2 } = first.outputs as { k1: string; k2: string };
   expect(first.outputs.installed).toEqual([`${opts} ${k1}`, `${opts} ${k2}`]);
   expect(file().startsWith(original)).toBe(true);
-  expect(file()).toContain(`\n${opts} ${k1}\n${opts} ${k2}\n# END pulumi-materialize-connections block=tunnel-keys\n`);
+  expect(file()).toContain(
+    `\n${opts} ${k1}\n${opts} ${k2}\n# END pulumi-materialize-connections block=project/dev/tunnel-keys\n`,
+  );
   // The stand-in logs in to sshd with its own private keys, and reaches PostgreSQL through the tunnel.
   expect(await e.sql(`VALIDATE CONNECTION ${q('tunnel')}`)).toEqual([]);
   expect(await e.sql(`VALIDATE CONNECTION ${q('orders')}`)).toEqual([]);
@@ -150,7 +152,7 @@ test('a failed VALIDATE after installing names the bastion, the user and the rea
   try {
     const err = (await e.engine.up(program(1, elsewhere)).catch((x) => x)) as Error;
     expect(err.message).toContain(
-      `keys installed on bastion sshtest@127.0.0.1:${svc.port} (${elsewhere}, block tunnel-keys) for user sshtest, but ` +
+      `keys installed on bastion sshtest@127.0.0.1:${svc.port} (${elsewhere}, block project/dev/tunnel-keys) for user sshtest, but ` +
         `VALIDATE CONNECTION ${q('tunnel')} failed: `,
     );
     expect(err.message).toMatch(/failed to connect to the remote host/);
@@ -158,7 +160,9 @@ test('a failed VALIDATE after installing names the bastion, the user and the rea
     const keys = e.engine.resource('tunnel-keys')!;
     expect(keys.initErrors?.[0]).toContain('VALIDATE CONNECTION');
     expect(keys.outputs.installedKeys).toHaveLength(2);
-    expect(fs.readFileSync(elsewhere, 'utf8')).toContain('# BEGIN pulumi-materialize-connections block=tunnel-keys');
+    expect(fs.readFileSync(elsewhere, 'utf8')).toContain(
+      '# BEGIN pulumi-materialize-connections block=project/dev/tunnel-keys',
+    );
     await e.engine.destroy();
     expect(fs.readFileSync(elsewhere, 'utf8')).toBe('');
   } finally {

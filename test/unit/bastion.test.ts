@@ -4,6 +4,9 @@ import { execFileSync } from 'child_process';
 import { dynamicProvider, UNKNOWN } from '../../provider';
 import { findBlock, keyLines, posixCksum, rotationSteps, withBlock, withoutBlock } from '../../provider/bastion';
 import { pathExpression, writeScript } from '../../provider/bastion/remote';
+import { fromFileText, outsideBlocks, toFileText } from '../../provider/bastion/authorized-keys';
+import { publicKeyProblem } from '../../provider/bastion/public-key';
+import { mayWrite, ownerTag } from '../../provider/bastion/resource';
 
 const bastion = dynamicProvider('ssh-bastion-authorized-keys');
 const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHb2nPR6weuxZxZNSkFKNCFsEIBbSwxYEgcSbDCQFo8r materialize';
@@ -75,7 +78,8 @@ describe('managed block', () => {
     expect(pathExpression('~/.ssh/authorized_keys')).toBe(`"$HOME"/'.ssh/authorized_keys'`);
     expect(pathExpression('~materialize/.ssh/authorized_keys')).toBe(`~materialize/'.ssh/authorized_keys'`);
     expect(pathExpression("/etc/ssh/keys/it's")).toBe(`'/etc/ssh/keys/it'\\''s'`);
-    expect(writeScript('/a', '1 2')).toContain(
+    expect(pathExpression('keys/ak')).toBe(`"$HOME"/'keys/ak'`);
+    expect(writeScript('/a', { expected: '1 2', content: '3 4', nonce: 'n' })).toContain(
       `[ "$c" = '1 2' ] || { echo 'changed while being updated' >&2; exit 75; }`,
     );
   });
@@ -138,9 +142,12 @@ describe('check', () => {
       },
       {
         property: 'publicKeys[0]',
-        reason: 'each public key must be one line "type base64 [comment]", e.g. ssh-ed25519 AAAA... materialize',
+        reason:
+          'publicKeys[0] has the key type "not"; known: ssh-ed25519, ssh-rsa, ssh-dss, ecdsa-sha2-nistp256, ' +
+          'ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com ' +
+          '(certificates are not supported)',
       },
-      { property: 'restrictions.other', reason: 'unknown restriction (known: permitOpen, noPty, from)' },
+      { property: 'restrictions.other', reason: 'unknown restriction (known: restrict, permitOpen, noPty, from)' },
       {
         property: 'restrictions.permitOpen',
         reason: 'restrictions.permitOpen must be a list of "host:port" (port may be *)',
@@ -187,5 +194,120 @@ describe('diff', () => {
 
   test('drift: the keys found by refresh differ from the wanted ones', async () => {
     expect((await bastion.diff('id', { ...olds, installedKeys: [K2] }, same)).changes).toBe(true);
+  });
+});
+
+describe('bytes in, bytes out: key lines are one line of UTF-8 text', () => {
+  const body = K1.split(' ').slice(0, 2).join(' ');
+  test('any printable comment, in any script, round-trips through the file as its UTF-8 bytes', () => {
+    for (const comment of ['ops@上海', 'ĊĠ', 'émile', '🔑 key', 'a "quoted" #comment']) {
+      const line = `${body} ${comment}`;
+      expect(publicKeyProblem(line)).toBeUndefined();
+      const inFile = toFileText(line);
+      expect(Buffer.from(inFile, 'latin1')).toEqual(Buffer.from(line, 'utf8'));
+      expect(inFile).not.toMatch(/[\r\n]/);
+      const file = withBlock('x\n', 'b', 't', [inFile]);
+      expect(file.split('\n')).toHaveLength(5);
+      expect(findBlock(file, 'b')!.lines.map(fromFileText)).toEqual([line]);
+    }
+  });
+
+  test('control characters and line separators anywhere are refused, naming the character', () => {
+    for (const [c, code] of [
+      ['\n', '000A'],
+      ['\r', '000D'],
+      ['\0', '0000'],
+      ['\x1b', '001B'],
+      ['\x7f', '007F'],
+      ['\x85', '0085'],
+      ['\u2028', '2028'],
+      ['\u2029', '2029'],
+    ]) {
+      expect(publicKeyProblem(`${body} a${c}b`)).toBe(
+        `holds the control character U+${code}, which would change the lines of authorized_keys; a key is one line of printable text`,
+      );
+    }
+    // The injection of the issue: a second, unrestricted key line.
+    expect(publicKeyProblem(`${body} x\n${K2}`)).toMatch(/^holds the control character U\+000A/);
+    expect(publicKeyProblem(`${body} \ud800`)).toBe('is not valid UTF-8 text (it holds a lone UTF-16 surrogate)');
+  });
+
+  test('the key itself must be what its type says: canonical base64, the same type inside, all fields and no more', () => {
+    const blob = Buffer.from(body.split(' ')[1], 'base64');
+    const b64 = (b: Buffer) => b.toString('base64');
+    expect(publicKeyProblem(`ssh-rsa ${b64(blob)} x`)).toBe('has a key blob that is not a ssh-rsa public key');
+    expect(publicKeyProblem(`ssh-ed25519 ${b64(blob.subarray(0, blob.length - 1))}`)).toBe(
+      'has a key blob that is not a ssh-ed25519 public key',
+    );
+    expect(publicKeyProblem(`ssh-ed25519 ${b64(Buffer.concat([blob, Buffer.from([0, 0, 0, 0])]))}`)).toBe(
+      'has a key blob that is not a ssh-ed25519 public key',
+    );
+    expect(publicKeyProblem(`ssh-ed25519 ${body.split(' ')[1]}A`)).toBe('has a key that is not canonical base64');
+    expect(publicKeyProblem(`ssh-ed25519-cert-v01@openssh.com ${b64(blob)}`)).toMatch(/^has the key type/);
+    expect(publicKeyProblem(`from="x" ${body}`)).toMatch(/^has the key type "from=\\"x\\""/);
+    expect(publicKeyProblem(42)).toBe('must be a string, got number');
+  });
+
+  test('check names the property and the rule; U+010A (which latin1 turned into a newline) is just a letter', async () => {
+    const r = await bastion.check(
+      {},
+      { ...good, publicKeys: [`${body} ops\u010a`, `${body} ops\n${K2}`, `${body} ops@上海`] },
+    );
+    expect(r.failures).toEqual([
+      {
+        property: 'publicKeys[1]',
+        reason:
+          'publicKeys[1] holds the control character U+000A, which would change the lines of authorized_keys; a key is one line of printable text',
+      },
+    ]);
+    expect((await bastion.check({}, { ...good, path: '/etc/ak\x1b' })).failures).toEqual([
+      { property: 'path', reason: 'path must be a non-empty file path without control characters' },
+    ]);
+  });
+});
+
+describe('restrict, CRLF files, block ownership', () => {
+  test('restrict: everything off, port forwarding back on and limited to permitOpen, no command', async () => {
+    expect(keyLines([K1], { restrict: true, permitOpen: ['db:5432'], noPty: true, from: ['10.0.0.0/8'] })).toEqual([
+      `restrict,port-forwarding,command="false",from="10.0.0.0/8",permitopen="db:5432" ${K1}`,
+    ]);
+    for (const restrictions of [{ restrict: true }, { restrict: true, permitOpen: [] }])
+      expect((await bastion.check({}, { ...good, restrictions })).failures).toEqual([
+        {
+          property: 'restrictions.permitOpen',
+          reason:
+            'restrictions.restrict needs permitOpen: the destinations the tunnel forwards to (restrict adds port ' +
+            'forwarding back, and permitOpen is what limits it)',
+        },
+      ]);
+    expect(
+      (await bastion.check({}, { ...good, restrictions: { restrict: 'yes', permitOpen: ['a:1'] } })).failures,
+    ).toEqual([{ property: 'restrictions.restrict', reason: 'restrictions.restrict must be true or false' }]);
+  });
+
+  test('a file converted to CRLF: the block is found, replaced with CRLF lines, removed; other lines kept', () => {
+    const crlf = withBlock('# hand\n', 'b', 't', [K1]).replace(/\n/g, '\r\n');
+    expect(findBlock(crlf, 'b')).toEqual({ begin: 1, end: 3, token: 't', lines: [K1], crlf: true });
+    expect(withBlock(crlf, 'b', 't', [K2])).toBe(`# hand\r\n${begin('t')}\r\n${K2}\r\n${END}\r\n`);
+    expect(withoutBlock(crlf, 'b', 't')).toBe('# hand\r\n');
+    expect(outsideBlocks(crlf)).toEqual(['# hand\r']);
+  });
+
+  test('outsideBlocks: every line outside every managed block, as it is', () => {
+    const file = withBlock(withBlock('a\n', 'b1', 't', [K1]) + 'b \xe9\n', 'b2', 'u', [K2]) + 'c';
+    expect(outsideBlocks(file)).toEqual(['a', 'b \xe9', 'c']);
+  });
+
+  test("a block is written only by its own token or its owner's (a lost run); never another stack's", () => {
+    const mine = `${ownerTag('proj/dev/keys')}-0123456789abcdef`;
+    const rerun = `${ownerTag('proj/dev/keys')}-fedcba9876543210`;
+    const otherStack = `${ownerTag('proj/prod/keys')}-0123456789abcdef`;
+    expect(mayWrite(mine, mine)).toBe(true);
+    expect(mayWrite(rerun, mine)).toBe(true);
+    expect(mayWrite(otherStack, mine)).toBe(false);
+    // A token of 0.2.0 (no owner tag) is only its own instance's.
+    expect(mayWrite('0123456789abcdef', '0123456789abcdef')).toBe(true);
+    expect(mayWrite('0123456789abcdef', mine)).toBe(false);
+    expect(ownerTag('proj/dev/keys')).toMatch(/^[0-9a-f]{12}$/);
   });
 });
