@@ -5,6 +5,7 @@ import { lifecycle, type DynamicImpl } from './lifecycle/resource';
 import type { ConnectionKind } from './specs';
 import { BASTION_KEYS_KIND, bastionKeysProvider } from './bastion';
 import { roleLifecycle } from './aws-role/resource';
+import { diagnosticsHook } from './diagnose/wiring';
 
 /**
  * Materialize objects; the bastion's authorized_keys (ssh2 loaded on use); the IAM role of AWS connections
@@ -17,7 +18,7 @@ const impls = new Map<ResourceKind, DynamicImpl>();
 function implFor(kind: ResourceKind): DynamicImpl {
   if (kind === BASTION_KEYS_KIND) return bastionKeysProvider;
   if (kind === 'aws-connection-role') return roleLifecycle();
-  return lifecycle(kind === 'secret' ? secretAdapter : connectionAdapter(kind));
+  return lifecycle(kind === 'secret' ? secretAdapter : connectionAdapter(kind), diagnosticsHook);
 }
 
 export function dynamicProvider(kind: ResourceKind): DynamicImpl {

@@ -4,15 +4,9 @@ import type { ObjectCommonArgs } from './args';
 import { usageChangeSql } from './privileges';
 import { quoteIdent, quoteLiteral, qualifiedName, resolveLocation, type ObjectLocation } from './sql/quote';
 
-export type ObjectType = 'connection' | 'secret';
+import { sqlObjectType, type ObjectType } from './object-type';
 
-const SQL_TYPE: Record<ObjectType, string> = { connection: 'CONNECTION', secret: 'SECRET' };
-
-export function sqlObjectType(objectType: ObjectType): string {
-  const t = SQL_TYPE[objectType];
-  if (!t) throw new Error(`unknown object type "${objectType}"; expected connection or secret`);
-  return t;
-}
+export { sqlObjectType, type ObjectType } from './object-type';
 
 /** What turns `olds` into `news`: statements to run in order, or the properties that force a replacement. */
 export interface AlterPlan {

@@ -1,8 +1,7 @@
 // USAGE on connections and secrets (materialize-newest-features.md §6): the `usage` input lists the roles
 // that must hold it. Unset means privileges are not managed; `[]` means nobody but the owner. Changes are
 // sent as differences only (GRANT to the added roles, REVOKE from the removed ones), one statement each.
-import type { ObjectType } from './objects';
-import { sqlObjectType } from './objects';
+import { sqlObjectType, type ObjectType } from './object-type';
 import { COMPUTED } from './render';
 import type { Failure } from './specs';
 import { qualifiedName, quoteIdent, type ObjectLocation } from './sql/quote';

@@ -21,6 +21,13 @@ export interface AwsConnectionRoleArgs {
   connection: RoleConnectionInput | RoleConnectionInput[];
   /** The role's name (unique in the account). Changing it replaces the role. */
   roleName: In<string>;
+  /**
+   * Take over a role of this name that already exists in IAM (made outside Pulumi) instead of failing: its
+   * path must match; its trust policy is replaced by the one the connections need (any other statement in
+   * it is removed) and its settings are converged to these inputs. While set, a delete leaves the role in
+   * place (README "Ownership": a forced replacement may have handed it to the new resource). Default false.
+   */
+  adoptExisting?: In<boolean>;
   /** The role's IAM path, e.g. `/materialize/`. Default `/`. Changing it replaces the role. */
   path?: In<string>;
   /** The role's description. */

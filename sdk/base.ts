@@ -37,7 +37,9 @@ export interface ObjectArgs {
   dropCascade?: pulumi.Input<boolean>;
   /**
    * Take over an object that already exists under this name, converging it to these inputs, instead of
-   * failing with "already exists" (dynamic resources cannot be imported with `pulumi import`).
+   * failing with "already exists" (dynamic resources cannot be imported with `pulumi import`). While set, a
+   * delete leaves the object in place, since a forced replacement may have handed it to the new resource (README
+   * "Ownership"); turn it off and `pulumi up` to have a later delete drop it.
    */
   adoptExisting?: pulumi.Input<boolean>;
 }

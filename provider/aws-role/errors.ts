@@ -25,7 +25,13 @@ function advice(name: string, roleName: string): string | undefined {
       `iam:DeleteRole and the matching List/Detach/Delete actions on role ${roleName}`
     );
   if (/^EntityAlreadyExists/.test(name))
-    return `role ${roleName} already exists and is not managed by this stack: choose another roleName, or delete the role`;
+    return (
+      `role ${roleName} already exists (IAM role names are unique in an account whatever their case) and this ` +
+      'resource does not manage it. If Pulumi is replacing this resource itself (`pulumi up --replace`, ' +
+      '`pulumi state taint`, `replacementTrigger`), it creates the new role before deleting the old one: set the ' +
+      'resource option `deleteBeforeReplace: true`. Otherwise set adoptExisting: true to take the role over, ' +
+      'choose another roleName, or delete the role'
+    );
   if (/^LimitExceeded/.test(name))
     return (
       "a policy is over IAM's size quota: a trust policy may hold 2,048 characters by default (raise ACLSizePerRole " +

@@ -180,7 +180,7 @@ export function roleInputFailures(news: Props): Failure[] {
       reason: 'maxSessionDuration must be whole seconds from 3600 to 43200',
     });
   failures.push(...checkTags(news.tags), ...checkAws(news.aws));
-  for (const key of ['validate'])
+  for (const key of ['validate', 'adoptExisting'])
     if (known(news[key]) && typeof news[key] !== 'boolean')
       failures.push({ property: key, reason: `${key} must be true or false` });
   const vt = news.validateTimeout;

@@ -117,6 +117,27 @@ function outputsOf(inputs: Props, role: RoleState, actual: Wanted, ids: AwsConne
   });
 }
 
+/**
+ * Which account a role lives in, as the inputs say, and its name as IAM compares names (without case): one
+ * role, whatever the spelling.
+ */
+function roleKey(p: Props): string {
+  return `${canonicalJson({ profile: settingsOf(p).profile ?? null, endpoint: settingsOf(p).endpoint ?? null })}/${String(p.roleName).toLowerCase()}`;
+}
+
+/**
+ * The lifecycle's ownership rule (provider/lifecycle/resource.ts): a role made or adopted by a create of this
+ * process is never adopted again; a resource whose state says adoptExisting never removes its role on delete
+ * (a forced replacement may have handed it to the new resource, in this process or a later one) unless this
+ * process's diff planned that replacement; and a role a create of this process adopted is left by the delete
+ * of the resource it was taken from. (One lifecycle per provider process: provider/dynamic.ts.)
+ */
+interface Ownership {
+  takenHere: Set<string>;
+  adoptedHere: Set<string>;
+  replacementsPlanned: Set<string>;
+}
+
 function compare(wanted: Wanted, actual: Wanted): string[] {
   const drift: string[] = [];
   for (const key of Object.keys({ ...wanted, ...actual }) as (keyof Wanted)[])
@@ -125,6 +146,11 @@ function compare(wanted: Wanted, actual: Wanted): string[] {
 }
 
 export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
+  const { takenHere, adoptedHere, replacementsPlanned }: Ownership = {
+    takenHere: new Set(),
+    adoptedHere: new Set(),
+    replacementsPlanned: new Set(),
+  };
   const mzOf = (p: Props) => deps.materialize(p.materialize as MaterializeEndpoint | undefined, secretsOf(p));
 
   async function withIam<T>(p: Props, fn: (iam: IamApi) => Promise<T>): Promise<T> {
@@ -248,6 +274,56 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
     return role;
   }
 
+  /** VALIDATE CONNECTION unless turned off; a failure keeps the role (the next `pulumi up` validates again). */
+  async function validated(p: Props, role: RoleState, outs: Props, ids: AwsConnectionIdentity[]) {
+    const id = role.roleName;
+    if (p.validate === false) return { id, outs };
+    try {
+      await validateAll(p, role, ids);
+    } catch (err) {
+      throw Object.assign(err as Error, { id, properties: outs, reasons: [(err as Error).message] });
+    }
+    return { id, outs: { ...outs, validated: true } };
+  }
+
+  /**
+   * adoptExisting: take over the role IAM already has under this name, converged to the inputs (its trust
+   * policy becomes the one the connections need). Refused for a role of the stack's, and for a role at
+   * another path (a path cannot change in place). A failure part-way hands Pulumi the role as it is: an
+   * adopted role is never removed by its create.
+   */
+  async function adopt(iam: IamApi, p: Props, role: RoleState, w: Wanted, trust: string, ids: AwsConnectionIdentity[]) {
+    const name = role.roleName;
+    if (takenHere.has(role.roleId))
+      throw new AwsRoleError(
+        `cannot adopt IAM role ${name}: another resource of this run created or adopted it. Two resources must not ` +
+          'name one role. Nothing was changed',
+      );
+    if (role.path !== w.path)
+      throw new AwsRoleError(
+        `cannot adopt IAM role ${name}: its path is ${role.path}, the inputs say ${w.path}, and IAM cannot change a ` +
+          "role's path: align the path input, or delete the role",
+      );
+    checkAssumedRole(ids, (arn) => arn === role.arn, role.arn);
+    takenHere.add(role.roleId);
+    adoptedHere.add(role.roleId);
+    try {
+      await converge(iam, p, role, w, trust);
+    } catch (err) {
+      const now = await iam.getRole(name).catch(() => undefined);
+      const actual = now ? await readActual(iam, p, now).catch(() => undefined) : undefined;
+      if (now && actual)
+        throw Object.assign(err as Error, {
+          id: name,
+          properties: outputsOf(p, now, actual, ids, { validated: false }),
+          reasons: [(err as Error).message],
+        });
+      throw err;
+    }
+    const now = (await iamCall(p, `reading IAM role ${name}`, () => iam.getRole(name))) ?? role;
+    return validated(p, now, outputsOf(p, now, await readActual(iam, p, now), ids, { validated: false }), ids);
+  }
+
   return {
     async configure(req) {
       configureFromStack(req);
@@ -278,10 +354,14 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
       const account = (p: Props) => canonicalJson({ profile: settingsOf(p).profile, endpoint: settingsOf(p).endpoint });
       if (containsUnknown(news.aws) || account(news) !== account(olds)) replaces.push('aws');
       const wantedTrust = wantedTrustFromInputs(news);
+      // Connections given by name carry no principal or external ID: the trust policy they need is read from the
+      // catalog when the role is written, and `pulumi refresh` reports it as drift if it changes there. So only
+      // connections whose identity is given here are compared with the policy the last run wrote.
       const trustChanged =
-        wantedTrust === undefined ||
-        typeof olds.trustPolicy !== 'string' ||
-        canonicalPolicy(JSON.parse(olds.trustPolicy)) !== canonicalPolicy(JSON.parse(wantedTrust));
+        wantedTrust === undefined
+          ? containsUnknown(news.connection) || typeof olds.trustPolicy !== 'string'
+          : typeof olds.trustPolicy !== 'string' ||
+            canonicalPolicy(JSON.parse(olds.trustPolicy)) !== canonicalPolicy(JSON.parse(wantedTrust));
       const location = (p: Props) => connectionsOf(p).map((c) => qualifiedName(locationOf(c)));
       const changes =
         replaces.length > 0 ||
@@ -292,12 +372,19 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
         trustChanged ||
         ((olds.drift as string[] | undefined) ?? []).length > 0 ||
         (olds.validated !== true && news.validate !== false) ||
-        ['validate', 'validateTimeout', 'materialize'].some((k) => canonicalJson(olds[k]) !== canonicalJson(news[k]));
+        ['validate', 'validateTimeout', 'materialize', 'adoptExisting'].some(
+          (k) => canonicalJson(olds[k] ?? null) !== canonicalJson(news[k] ?? null),
+        );
+      if (replaces.length > 0) replacementsPlanned.add(roleKey(olds));
       return {
         changes,
         replaces,
-        // Role names are unique in an account: a new role of the same name can only follow the old one's deletion.
-        deleteBeforeReplace: replaces.length > 0 && !containsUnknown(news.roleName) && news.roleName === olds.roleName,
+        // Role names are unique in an account, and IAM compares them without case: a new role whose name
+        // differs only in case from the old one's can only follow the old one's deletion.
+        deleteBeforeReplace:
+          replaces.length > 0 &&
+          !containsUnknown(news.roleName) &&
+          String(news.roleName).toLowerCase() === String(olds.roleName).toLowerCase(),
       };
     },
 
@@ -308,6 +395,11 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
       checkAssumedRole(ids, (arn) => arn.endsWith(roleSuffix(w, name)), `role ${w.path}${name}`);
       const trust = policyJson(trustPolicyForConnections(ids));
       return withIam(inputs, async (iam) => {
+        const existing =
+          inputs.adoptExisting === true
+            ? await iamCall(inputs, `reading IAM role ${name}`, () => iam.getRole(name))
+            : undefined;
+        if (existing) return adopt(iam, inputs, existing, w, trust, ids);
         const created = await iamCall(inputs, `creating IAM role ${name}`, () =>
           iam.createRole({
             roleName: name,
@@ -337,15 +429,8 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
           }
           throw err;
         }
-        const outs = outputsOf(inputs, created, actual, ids, { validated: false });
-        if (inputs.validate === false) return { id: name, outs };
-        try {
-          await validateAll(inputs, created, ids);
-        } catch (err) {
-          // The role is right and stays: the next `pulumi up` validates again (an update of a resource with errors).
-          throw Object.assign(err as Error, { id: name, properties: outs, reasons: [(err as Error).message] });
-        }
-        return { id: name, outs: { ...outs, validated: true } };
+        takenHere.add(created.roleId);
+        return validated(inputs, created, outputsOf(inputs, created, actual, ids, { validated: false }), ids);
       });
     },
 
@@ -423,9 +508,11 @@ export function roleLifecycle(deps: RoleDeps = defaultRoleDeps): DynamicImpl {
     },
 
     async delete(id, props) {
+      // Possibly held by another resource now: left in place (README "Ownership").
+      if (props.adoptExisting === true && !replacementsPlanned.has(roleKey(props))) return;
       await withIam(props, async (iam) => {
         const role = await ourRole(iam, props, id);
-        if (role) await removeRole(iam, props, id);
+        if (role && !adoptedHere.has(role.roleId)) await removeRole(iam, props, id);
       });
     },
   };

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { readConnectionRow } from '../lifecycle/catalog';
 import { resolveEndpoint } from '../lifecycle/endpoint';
-import type { Session } from '../lifecycle/pool';
+import type { Queryable } from '../lifecycle/pool';
 import { parseShowCreateConnection } from '../read/show-create';
 import { connectionKinds, connectionSpecs, specFor, type ConnectionKind } from '../specs';
 import { resolveLocation } from '../sql/quote';
@@ -54,7 +54,7 @@ function parseTunnel(text: string): { host: string; port: number; user: string }
   return { user: m[1], host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : 22 };
 }
 
-async function withCatalog<T>(url: string | undefined, fn: (s: Session) => Promise<T>): Promise<T> {
+async function withCatalog<T>(url: string | undefined, fn: (s: Queryable) => Promise<T>): Promise<T> {
   const e = resolveEndpoint(undefined);
   const client = new Client(
     url
@@ -78,7 +78,7 @@ async function withCatalog<T>(url: string | undefined, fn: (s: Session) => Promi
   }
 }
 
-async function readConnection(s: Session, location: { name: string; schemaName?: string; databaseName?: string }) {
+async function readConnection(s: Queryable, location: { name: string; schemaName?: string; databaseName?: string }) {
   const where = resolveLocation(location);
   const [row] = await s.query<{ type: string }>(
     `SELECT c.type FROM mz_catalog.mz_connections c
@@ -101,7 +101,7 @@ WHERE d.name = $1 AND s.name = $2 AND c.name = $3`,
   return { kind, args };
 }
 
-async function readTunnel(s: Session, args: Record<string, unknown>) {
+async function readTunnel(s: Queryable, args: Record<string, unknown>) {
   const ref = tunnelRefOf(args);
   if (!ref) return undefined;
   const t = await readConnection(s, {

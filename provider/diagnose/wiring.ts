@@ -4,6 +4,7 @@
 import type { ObjectRef } from '../args';
 import { readConnectionRow } from '../lifecycle/catalog';
 import { MaterializeError } from '../lifecycle/errors';
+import type { DiagnosticsHook } from '../lifecycle/hooks';
 import type { Session } from '../lifecycle/pool';
 import { parseShowCreateConnection } from '../read/show-create';
 import { specFor, type ConnectionKind, type Failure } from '../specs';
@@ -120,3 +121,10 @@ export async function withDiagnosis(
     return error;
   }
 }
+
+/** The lifecycle's diagnostics hook (provider/lifecycle/hooks.ts), as provider/dynamic.ts wires it. */
+export const diagnosticsHook: DiagnosticsHook = {
+  failures: diagnoseFailures,
+  secretValues: diagnoseSecretValues,
+  explain: withDiagnosis,
+};

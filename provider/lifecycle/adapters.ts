@@ -37,6 +37,8 @@ export interface ObjectAdapter {
   computedOutputs(row: CatalogRow): Record<string, unknown>;
   /** Values that must never appear in a message. */
   secretValues(inputs: Args): string[];
+  /** The trigger arguments (e.g. keyRotation) whose own statement is among `statements`. */
+  triggersIn(statements: readonly string[]): string[];
 }
 
 const SECRET_VALUE = /decode\('[A-Za-z0-9+/=]*', 'base64'\)/g;
@@ -113,6 +115,10 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
       ...row.details,
     }),
     secretValues: sensitiveValues,
+    triggersIn: (statements) =>
+      (spec.triggers ?? [])
+        .filter((t) => statements.some((st) => st.startsWith('ALTER CONNECTION ') && st.endsWith(` ${t.action}`)))
+        .map((t) => t.arg),
   };
 }
 
@@ -137,4 +143,5 @@ export const secretAdapter: ObjectAdapter = {
   }),
   computedOutputs: (row) => ({ secretId: row.id, qualifiedName: qualifiedName(row), owner: row.owner }),
   secretValues: (inputs) => (typeof inputs.value === 'string' ? withWellFormed([inputs.value]) : []),
+  triggersIn: () => [],
 };

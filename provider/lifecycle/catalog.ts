@@ -2,7 +2,7 @@
 // relations the spec names (materialize-semantics.md §5), by catalog id or by qualified name.
 import type { ConnectionSpec } from '../specs';
 import type { ResolvedLocation } from '../sql/quote';
-import type { Session } from './pool';
+import type { Queryable } from './pool';
 
 export interface CatalogRow {
   id: string;
@@ -121,7 +121,7 @@ function identity(row: Row, lookup: Lookup): Omit<CatalogRow, 'details'> {
 }
 
 export async function readConnectionRow(
-  s: Session,
+  s: Queryable,
   spec: ConnectionSpec,
   lookup: Lookup,
 ): Promise<CatalogRow | undefined> {
@@ -147,7 +147,7 @@ export async function readConnectionRow(
   };
 }
 
-export async function readSecretRow(s: Session, lookup: Lookup): Promise<CatalogRow | undefined> {
+export async function readSecretRow(s: Queryable, lookup: Lookup): Promise<CatalogRow | undefined> {
   const q = secretQuery(lookup);
   const [row] = await s.query(q.sql, q.params);
   return row ? { ...identity(row, lookup), details: {} } : undefined;

@@ -8,6 +8,8 @@ import { MaterializeError } from './errors';
 import { tlsOptions } from './tls';
 
 const pools = new Map<string, Pool>();
+/** Each pool's Materialize environment id, read once on the pool's first session (see `withSession`). */
+const environments = new Map<string, Promise<string>>();
 const APPLICATION_NAME = 'pulumi-materialize-connections';
 
 function hash(text: string | undefined): string {
@@ -106,7 +108,18 @@ export function poolFor(e: ResolvedEndpoint): Pool {
 /** A session for one resource operation; statements run one per round trip, outside any transaction. */
 export interface Session {
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * `mz_environment_id()` of the Materialize this session reached: what identifies it whatever its address is
+   * spelled like (two spellings of one server give one id; catalog ids repeat across environments).
+   */
+  readonly environmentId: string;
 }
+
+/** What reading the catalog needs of a session. */
+export type Queryable = Pick<Session, 'query'>;
+
+/** The statement that reads a Materialize environment's identity (an unmaterializable function: any role may call it). */
+export const ENVIRONMENT_ID_SQL = 'SELECT mz_environment_id() AS environment_id';
 
 /** An error after which nobody knows whether the statement took effect: no answer in time, or no connection. */
 export interface OutcomeUnknown {
@@ -190,16 +203,43 @@ export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Pr
     }
   };
   try {
+    const environmentId = await environmentOf(e, () =>
+      send<{ environment_id: unknown }>(ENVIRONMENT_ID_SQL, [], false),
+    );
     return await fn({
       query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => send<R>(sql, params, false),
+      environmentId,
     });
   } finally {
     current.release();
   }
 }
 
+/**
+ * The environment id of the pool's Materialize: one round trip on the pool's first session, then remembered
+ * for the pool's life (one provider process). A failed read is not remembered, so the next session tries again.
+ */
+function environmentOf(e: ResolvedEndpoint, read: () => Promise<{ environment_id: unknown }[]>): Promise<string> {
+  const k = key(e);
+  let known = environments.get(k);
+  if (!known) {
+    known = read().then(([row]) => {
+      const id = row?.environment_id;
+      if (typeof id !== 'string' || id === '')
+        throw new MaterializeError(
+          `the server at ${e.host}:${e.port} gave no Materialize environment id (SELECT mz_environment_id()): is it Materialize?`,
+        );
+      return id;
+    });
+    known.catch(() => environments.delete(k));
+    environments.set(k, known);
+  }
+  return known;
+}
+
 export async function closeAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
+  environments.clear();
   await Promise.all(all.map((p) => p.end()));
 }

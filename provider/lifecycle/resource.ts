@@ -1,6 +1,7 @@
 // The one lifecycle every managed object goes through (check, diff, create, read, update, delete),
-// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT), update 2,
-// read 1, delete 1, check and diff 0.
+// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT), update 3,
+// read 1, delete 2, check 0, diff 0 (1 when the Materialize address changed), and once per pool the
+// environment id (pool.ts).
 import type { Args, Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
@@ -17,8 +18,8 @@ import {
   type MaterializeEndpoint,
 } from './endpoint';
 import { materializeError, MaterializeError } from './errors';
+import type { DiagnosticsHook } from './hooks';
 import { isOutcomeUnknown, withSession, type Session } from './pool';
-import { diagnoseFailures, diagnoseSecretValues, withDiagnosis } from '../diagnose/wiring';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
 export { LIFECYCLE_ARGS as LIFECYCLE_KEYS } from '../args';
@@ -79,7 +80,7 @@ function withPlaceholders(args: Props): Props {
   return shown;
 }
 
-function lifecycleFailures(news: Props): Failure[] {
+function lifecycleFailures(news: Props, diagnostics: DiagnosticsHook): Failure[] {
   const failures = endpointProblems(news.materialize === UNKNOWN ? undefined : news.materialize).map((reason) => ({
     property: 'materialize',
     reason,
@@ -87,7 +88,7 @@ function lifecycleFailures(news: Props): Failure[] {
   for (const key of ['dropCascade', 'adoptExisting'])
     if (news[key] !== undefined && news[key] !== null && news[key] !== UNKNOWN && typeof news[key] !== 'boolean')
       failures.push({ property: key, reason: `${key} must be true or false` });
-  if (news.diagnose !== UNKNOWN) failures.push(...diagnoseFailures(news.diagnose));
+  if (news.diagnose !== UNKNOWN) failures.push(...diagnostics.failures(news.diagnose));
   return failures;
 }
 
@@ -96,21 +97,40 @@ function isAlreadyExists(err: unknown): boolean {
 }
 
 /**
- * Objects a create in this process took over with adoptExisting, by place and catalog id. During one
- * `pulumi up` the engine serves the old and the new resource of a replacement from this one process, and a
- * create-before-delete replacement that adopted the object would otherwise drop it when the old resource is
- * deleted (pulumi-engine-findings.md A1).
+ * Ownership (README "Ownership"): an object adopted with adoptExisting may be held by two resources at once: a
+ * replacement the engine forces (`up --replace`, taint, replacementTrigger) creates the new resource, which adopts
+ * the object, before it deletes the old one; and that delete may run in a later provider process (a failed
+ * dependent, a `--target` run, a crash), which knows nothing of this one. Neither check nor create can tell such a
+ * replacement from a first adoption (`--replace` checks with no old inputs and skips diff). So a resource whose
+ * state says adoptExisting never drops its object on delete, unless this process's diff planned that resource's
+ * replacement (the one delete whose create is known not to adopt the object: delete-before-replace under the same
+ * name, or a new place). Memory can only allow a drop here, never cause a loss.
+ */
+const replacementsPlanned = new Set<string>();
+/** Objects a create of this process made or adopted, by environment and catalog id: never adopted twice. */
+const takenHere = new Set<string>();
+/**
+ * Objects a create of this process adopted: the delete of a resource that did not ask for adoption (it was
+ * turned on together with a forced replacement) leaves them too, within this process (README "Ownership", limits).
  */
 const adoptedHere = new Set<string>();
+/**
+ * Places whose address changed through the stack config or MZ_* since the last run (address/name, with the
+ * old address), until a diff has asked the new address whether it is the same Materialize. A create there
+ * before that (a forced replacement: the engine skips diff) cannot know where the old object lives.
+ */
+const unconfirmedMoves = new Map<string, string>();
 
 function isDependency(err: unknown): boolean {
   return /still depended upon by/.test((err as Error)?.message ?? '');
 }
 
-/** The output that records which Materialize (host:port) the object lives in. */
+/** The Materialize address (host:port) the settings gave when the object was last checked. */
 export const ENDPOINT_OUTPUT = 'materializeEndpoint';
+/** The output that records which Materialize environment (`mz_environment_id()`) the object lives in. */
+export const ENVIRONMENT_OUTPUT = 'materializeEnvironment';
 
-export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
+export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook): DynamicImpl {
   const sqlArgs = (props: Props): Props => pick(props, adapter.argKeys);
   const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_ARGS);
   const endpointOf = (props: Props) => resolveEndpoint(props.materialize as MaterializeEndpoint | undefined);
@@ -122,7 +142,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
   };
   const secretsOf = (props: Props): string[] => {
     const password = (props.materialize as MaterializeEndpoint | undefined)?.password;
-    return [...adapter.secretValues(props), ...(password ? [password] : []), ...diagnoseSecretValues(props)];
+    return [...adapter.secretValues(props), ...(password ? [password] : []), ...diagnostics.secretValues(props)];
   };
   /** A statement as people may see it: secret values and sensitive text masked. */
   const shown = (statement: string, props: Props): string =>
@@ -130,29 +150,68 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       .secretValues(props)
       .reduce((sql, value) => sql.split(quoteLiteral(value)).join("'********'"), adapter.display(statement));
 
+  const nameOf = (props: Props) => qualifiedName(resolveLocation(sqlArgs(props) as never));
+  /** An object's place in memory of this process: the address it is reached at, and its name. */
+  const placeKey = (address: string, props: Props) => `${address}/${nameOf(props)}`;
+
+  function livesElsewhere(props: Props, stored: string, current: string): MaterializeError {
+    return new MaterializeError(
+      `${adapter.label} ${nameOf(props)} lives in the Materialize at ${stored}, but the settings now point at ` +
+        `${current}. Restore materialize:host/port (or MZ_HOST/MZ_PORT, or the resource's materialize input) to ` +
+        'reach it, or remove it from the stack with `pulumi state delete`.',
+    );
+  }
+
   /**
-   * The endpoint of an existing object, refusing when the provider's settings now point at another
-   * Materialize: catalog ids repeat across environments, so reading, altering or dropping "the same" id
-   * or name elsewhere would touch an unrelated object.
+   * Runs `fn` in the Materialize an existing object lives in, refusing when the settings now reach another
+   * environment: catalog ids and names repeat across environments, so reading, altering or dropping "the same"
+   * id or name elsewhere would touch an unrelated object. The environment id decides, not the address's
+   * spelling; a state written before the environment was recorded has only the address to compare.
    */
-  function endpointOfExisting(props: Props) {
+  async function withExisting<T>(props: Props, fn: (s: Session) => Promise<T>): Promise<T> {
+    const recorded = props[ENVIRONMENT_OUTPUT];
     const stored = props[ENDPOINT_OUTPUT];
     const current = placeOf(props);
-    if (typeof stored === 'string' && stored !== current)
+    if (typeof recorded !== 'string' && typeof stored === 'string' && stored !== current)
+      throw livesElsewhere(props, stored, current);
+    return withSession(endpointOf(props), async (s) => {
+      if (typeof recorded === 'string' && recorded !== s.environmentId)
+        throw livesElsewhere(
+          props,
+          `${stored ?? '?'} (environment ${recorded})`,
+          `${current} (environment ${s.environmentId})`,
+        );
+      // The address now given reaches the object's environment (a delete-before-replace's delete, say).
+      if (typeof recorded === 'string') unconfirmedMoves.delete(placeKey(current, props));
+      return fn(s);
+    });
+  }
+
+  /**
+   * Whether the settings in `news` reach the environment `olds` recorded, by asking it (one connection, one
+   * round trip, only when the address changed). Without a recorded environment, a changed address is taken as
+   * another Materialize, as before the environment was recorded.
+   */
+  async function sameEnvironment(olds: Props, news: Props, from: string): Promise<boolean> {
+    const recorded = olds[ENVIRONMENT_OUTPUT];
+    if (typeof recorded !== 'string') return false;
+    try {
+      return (await withSession(endpointOf(news), async (s) => s.environmentId)) === recorded;
+    } catch (err) {
       throw new MaterializeError(
-        `${adapter.label} ${qualifiedName(resolveLocation(sqlArgs(props) as never))} lives in the Materialize at ` +
-          `${stored}, but the settings now point at ${current}. Restore materialize:host/port (or MZ_HOST/MZ_PORT, or ` +
-          "the resource's materialize input) to reach it, or remove it from the stack with `pulumi state delete`.",
+        `${adapter.label} ${nameOf(olds)} lives in the Materialize at ${from} (environment ${recorded}); the settings ` +
+          `now give ${placeOf(news)}, and whether that is the same Materialize cannot be told without reaching it: ` +
+          `${(err as Error).message}`,
       );
-    return endpointOf(props);
+    }
   }
 
   async function run(s: Session, statement: string, props: Props): Promise<void> {
     try {
       await s.query(statement);
     } catch (err) {
-      // A validation failure gets the probe's verdict appended (diagnose/wiring.ts).
-      throw await withDiagnosis(
+      // A validation failure gets the probe's verdict appended (the diagnostics hook).
+      throw await diagnostics.explain(
         materializeError(err, shown(statement, props), secretsOf(props)),
         err,
         adapter.kind,
@@ -174,10 +233,15 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     }
   }
 
-  function outputs(inputs: Props, row: CatalogRow): Props {
+  function outputs(inputs: Props, row: CatalogRow, s: Session): Props {
     const computed = adapter.computedOutputs(row);
     if (typeof computed.createSql === 'string') computed.createSql = shown(computed.createSql, inputs);
-    return sanitize({ ...inputs, ...computed, [ENDPOINT_OUTPUT]: placeOf(inputs) });
+    return sanitize({
+      ...inputs,
+      ...computed,
+      [ENDPOINT_OUTPUT]: placeOf(inputs),
+      [ENVIRONMENT_OUTPUT]: s.environmentId,
+    });
   }
 
   /**
@@ -185,9 +249,9 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
    * from the row alone, so nothing that was not applied is recorded as done; `previous` supplies only what the
    * catalog cannot tell (a secret's value, whether the owner is managed, validate).
    */
-  function actualOutputs(inputs: Props, row: CatalogRow, previous: Props): Props {
+  function actualOutputs(inputs: Props, row: CatalogRow, previous: Props, s: Session): Props {
     const notSql = Object.fromEntries(Object.entries(inputs).filter(([k]) => !adapter.argKeys.includes(k)));
-    return outputs({ ...notSql, ...adapter.argsFromRow(row, previous) }, row);
+    return outputs({ ...notSql, ...adapter.argsFromRow(row, previous) }, row, s);
   }
 
   /** The object's catalog row, found by its old name, when it is still the object with this id. */
@@ -210,6 +274,13 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     return adapter.createStatements(after).map((st) => shown(st, news));
   }
 
+  /** `check` with old inputs: a change of address that comes from config or MZ_* waits for a diff to confirm it. */
+  function noteExisting(olds: Props, news: Props, address: string): void {
+    const before = typeof olds[ENDPOINT_OUTPUT] === 'string' ? (olds[ENDPOINT_OUTPUT] as string) : address;
+    const ownInputUnchanged = canonicalJson(olds.materialize ?? null) === canonicalJson(news.materialize ?? null);
+    if (before !== address && ownInputUnchanged) unconfirmedMoves.set(placeKey(address, news), before);
+  }
+
   return {
     async configure(req) {
       configureFromStack(req);
@@ -219,9 +290,18 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       const given = Object.fromEntries(
         Object.entries(news).filter(([k]) => !(SECRET_TAINTS as readonly string[]).includes(k)),
       );
-      const failures = [...adapter.validate(given), ...lifecycleFailures(given)];
+      const failures = [...adapter.validate(given), ...lifecycleFailures(given, diagnostics)];
       if (failures.length) return { inputs: news, failures };
       const inputs: Props = { ...given, ...adapter.normalize(sqlArgs(given)) };
+      delete inputs[ENVIRONMENT_OUTPUT];
+      if (containsUnknown(given.materialize)) delete inputs[ENDPOINT_OUTPUT];
+      else {
+        // The address the settings give now, recorded with the inputs, so that the next check sees a change of
+        // address that comes from the stack config or MZ_* (the resource's own input does not show it).
+        const address = placeOf(given);
+        inputs[ENDPOINT_OUTPUT] = address;
+        if (olds.name !== undefined) noteExisting(olds, inputs, address);
+      }
       for (const key of SECRET_TAINTS) if (key in news) inputs[key] = '';
       // COMMENT ... IS '' leaves no comment, so '' is kept as "no comment" (it would read back as absent).
       if (inputs.comment === '') delete inputs.comment;
@@ -234,21 +314,26 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       const newArgs = sqlArgs(news);
       const replaces: string[] = [];
       let changes = false;
-      // Another Materialize (host or port) is another place: the object is created there. An endpoint not
-      // known yet during preview is shown as an update.
+      // Another Materialize environment is another place: the object is created there. Another spelling of
+      // the address of the same environment (127.0.0.1 for localhost, say) is not: it is recorded, nothing
+      // more. An endpoint not known yet during preview is shown as an update.
       const storedPlace = typeof olds[ENDPOINT_OUTPUT] === 'string' ? olds[ENDPOINT_OUTPUT] : placeOf(olds);
-      if (!containsUnknown(news.materialize) && placeOf(news) !== storedPlace) {
+      const addressChanged = !containsUnknown(news.materialize) && placeOf(news) !== storedPlace;
+      if (addressChanged && (await sameEnvironment(olds, news, storedPlace)))
+        unconfirmedMoves.delete(placeKey(placeOf(news), news));
+      else if (addressChanged) {
         // Only the resource's own `materialize` input moves an object. A move that comes from the stack config
         // or the environment would be half-applied: the creates run in the new place, then every delete of the
         // old objects is refused there (pulumi-engine-findings.md A4).
         if (endpointInputPlace(olds) === endpointInputPlace(news))
           throw new MaterializeError(
-            `${adapter.label} ${qualifiedName(resolveLocation(sqlArgs(olds) as never))} lives in the Materialize at ` +
+            `${adapter.label} ${nameOf(olds)} lives in the Materialize at ` +
               `${storedPlace}, but the settings now point at ${placeOf(news)}, and the change comes from ` +
               'materialize:host/port in the stack config or MZ_HOST/MZ_PORT, not from this resource. Pulumi cannot move ' +
               'objects between Materialize environments through config: restore the settings; or, to move this ' +
               'object, set its `materialize` input to the new place (that replaces it); or, to forget it, run `pulumi state delete`.',
           );
+        unconfirmedMoves.delete(placeKey(placeOf(news), news));
         replaces.push('materialize');
       }
       if (containsUnknown(newArgs)) {
@@ -270,7 +355,8 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
       // Leaving ownership or privileges unmanaged sends no SQL, but the state must stop recording them.
       const given = (v: unknown) => v !== undefined && v !== null;
       const released = ['ownerRole', 'usage'].some((k) => given(olds[k]) && !given(news[k]));
-      changes = changes || replaces.length > 0 || lifecycleChanged || released;
+      changes = changes || replaces.length > 0 || lifecycleChanged || released || addressChanged;
+      if (replaces.length > 0) replacementsPlanned.add(placeKey(String(storedPlace), olds));
       const sameName =
         !replaces.includes('materialize') &&
         (containsUnknown([news.name, news.schemaName, news.databaseName]) ||
@@ -281,9 +367,25 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
     async create(inputs) {
       const args = sqlArgs(inputs);
       const location = resolveLocation(args as never);
+      const here = placeKey(placeOf(inputs), inputs);
+      const movedFrom = unconfirmedMoves.get(here);
+      if (movedFrom !== undefined)
+        throw new MaterializeError(
+          `${adapter.label} ${qualifiedName(location)} was last reached at ${movedFrom}; the stack config or MZ_* now ` +
+            `give ${placeOf(inputs)}, and this replacement skipped the provider's diff (\`pulumi up --replace\`, ` +
+            '`--target-replace`, `pulumi state taint`, `replacementTrigger`, `replaceOnChanges` are planned by the ' +
+            'engine alone), so whether the old object lives there is not known. Nothing was created. Run `pulumi up` ' +
+            'without forcing a replacement first: it records the new address if it reaches the same Materialize and ' +
+            'refuses if it does not; then force the replacement again.',
+        );
       return withSession(endpointOf(inputs), async (s) => {
         let row = inputs.adoptExisting === true ? await readBack(s, inputs, { location }) : undefined;
         if (row) {
+          if (takenHere.has(`${s.environmentId}/${row.id}`))
+            throw new MaterializeError(
+              `cannot adopt ${adapter.label} ${qualifiedName(location)} (catalog id ${row.id}): another resource of ` +
+                'this run created or adopted it. Two resources must not name one object. Nothing was changed',
+            );
           // Adoption: converge the existing object to the inputs. Nothing is known from an earlier run, so
           // what the catalog cannot tell (a secret's value, the owner) is set anyway.
           const plan = adapter.alterPlan(adapter.argsFromRow(row, {}), args);
@@ -291,7 +393,8 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
             throw new MaterializeError(
               `cannot adopt ${adapter.label} ${qualifiedName(location)}: ${plan.replaces.join(', ')} differ from the inputs and Materialize cannot change them in place; drop it or align the inputs`,
             );
-          adoptedHere.add(`${placeOf(inputs)}/${row.id}`);
+          takenHere.add(`${s.environmentId}/${row.id}`);
+          adoptedHere.add(`${s.environmentId}/${row.id}`);
           for (const statement of plan.statements) await run(s, statement, inputs);
           // Already as wanted: the row just read is the object's state, no second read needed.
           if (plan.statements.length > 0) row = undefined;
@@ -322,10 +425,10 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
             if (made)
               throw Object.assign(failed, {
                 id: made.id,
-                properties: actualOutputs(inputs, made, args),
+                properties: actualOutputs(inputs, made, args, s),
                 reasons: [failed.message],
               });
-            throw await withDiagnosis(failed, err, adapter.kind, inputs, s);
+            throw await diagnostics.explain(failed, err, adapter.kind, inputs, s);
           }
           try {
             for (const statement of after) await run(s, statement, inputs);
@@ -338,7 +441,7 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
               if (partial)
                 throw Object.assign(err as Error, {
                   id: partial.id,
-                  properties: actualOutputs(inputs, partial, args),
+                  properties: actualOutputs(inputs, partial, args, s),
                   reasons: [(err as Error).message],
                 });
             }
@@ -350,17 +453,18 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           throw new MaterializeError(
             `${adapter.label} ${qualifiedName(location)} was created but cannot be found in the catalog`,
           );
-        return { id: row.id, outs: outputs(inputs, row) };
+        takenHere.add(`${s.environmentId}/${row.id}`);
+        return { id: row.id, outs: outputs(inputs, row, s) };
       });
     },
 
     async read(id, props) {
-      return withSession(endpointOfExisting(props), async (s) => {
+      return withExisting(props, async (s) => {
         const row = await readBack(s, props, { id });
         if (!row) return {};
         const args = adapter.argsFromRow(row, sqlArgs(props));
-        const inputs = sanitize({ ...lifecycleArgs(props), ...args });
-        return { id: row.id, props: outputs({ ...inputs, [PLANNED_SQL]: props[PLANNED_SQL] }, row), inputs };
+        const inputs = sanitize({ ...lifecycleArgs(props), ...args, [ENDPOINT_OUTPUT]: props[ENDPOINT_OUTPUT] });
+        return { id: row.id, props: outputs({ ...inputs, [PLANNED_SQL]: props[PLANNED_SQL] }, row, s), inputs };
       });
     },
 
@@ -372,11 +476,12 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
         );
       if (plan.statements.length === 0) {
         // What the catalog computed stays as it was; every input takes its new value.
-        const notInputs = new Set<string>([...adapter.argKeys, ...LIFECYCLE_ARGS, PLANNED_SQL]);
+        const notInputs = new Set<string>([...adapter.argKeys, ...LIFECYCLE_ARGS, PLANNED_SQL, ENDPOINT_OUTPUT]);
         const computed = Object.fromEntries(Object.entries(olds).filter(([k]) => !notInputs.has(k)));
         return { outs: sanitize({ ...news, ...computed }) };
       }
-      return withSession(endpointOfExisting({ ...news, [ENDPOINT_OUTPUT]: olds[ENDPOINT_OUTPUT] }), async (s) => {
+      const recorded = { [ENDPOINT_OUTPUT]: olds[ENDPOINT_OUTPUT], [ENVIRONMENT_OUTPUT]: olds[ENVIRONMENT_OUTPUT] };
+      return withExisting({ ...news, ...recorded }, async (s) => {
         // ALTER addresses the object by name: make sure the name still is this object (pulumi-engine-findings.md A7).
         if (!(await ownRow(s, id, olds)))
           throw new MaterializeError(
@@ -396,14 +501,21 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           const row =
             done > 0 || isOutcomeUnknown(err) ? await adapter.readRow(s, { id }).catch(() => undefined) : undefined;
           // What the catalog cannot tell (a secret's value, the first statement of its plan) is recorded as set
-          // only once a statement is known to have applied; until then the next run sends it again.
+          // only once a statement is known to have applied; until then the next run sends it again. A trigger
+          // (keyRotation) is recorded as fired only when its own statement ran.
+          const unfired = (args: Props): Props => {
+            const fired = adapter.triggersIn(plan.statements.slice(0, done));
+            const pending = adapter.triggersIn(plan.statements).filter((t) => !fired.includes(t));
+            return { ...args, ...Object.fromEntries(pending.map((t) => [t, olds[t]])) };
+          };
           if (row)
             throw Object.assign(err as Error, {
               id,
               properties: actualOutputs(
                 news,
                 row,
-                done > 0 ? sqlArgs(news) : { ...sqlArgs(olds), ownerRole: news.ownerRole ?? olds.ownerRole },
+                done > 0 ? unfired(sqlArgs(news)) : { ...sqlArgs(olds), ownerRole: news.ownerRole ?? olds.ownerRole },
+                s,
               ),
               reasons: [(err as Error).message],
             });
@@ -414,16 +526,18 @@ export function lifecycle(adapter: ObjectAdapter): DynamicImpl {
           throw new MaterializeError(
             `${adapter.label} ${qualifiedName(resolveLocation(news as never))} disappeared during the update`,
           );
-        return { outs: outputs(news, row) };
+        return { outs: outputs(news, row, s) };
       });
     },
 
     async delete(id, props) {
       const location = resolveLocation(sqlArgs(props) as never);
       const statement = dropSql(adapter.objectType, { ...location, dropCascade: props.dropCascade === true });
-      // A create of this run adopted the object: it belongs to the new resource now (A1).
-      if (adoptedHere.has(`${placeOf(props)}/${id}`)) return;
-      await withSession(endpointOfExisting(props), async (s) => {
+      const recordedPlace = typeof props[ENDPOINT_OUTPUT] === 'string' ? props[ENDPOINT_OUTPUT] : placeOf(props);
+      // Possibly held by another resource now (see replacementsPlanned): left in place, never dropped.
+      if (props.adoptExisting === true && !replacementsPlanned.has(placeKey(String(recordedPlace), props))) return;
+      await withExisting(props, async (s) => {
+        if (adoptedHere.has(`${s.environmentId}/${id}`)) return;
         // DROP addresses the object by name: drop it only while the name is still this object (A7). Gone, or
         // another object under the name, means there is nothing of this resource's left to drop.
         if (!(await ownRow(s, id, props))) return;

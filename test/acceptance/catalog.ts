@@ -1,5 +1,11 @@
 // Out-of-band SQL against the acceptance run's Materialize, and what its catalog holds.
 import { Client } from 'pg';
+import { startStandin, type Standin } from '../standin/index';
+
+/** A second Materialize (another environment) with the run's password, for moves between environments. */
+export function anotherStandin(): Promise<Standin> {
+  return startStandin({ port: 0, password: decodeURIComponent(new URL(process.env.MZ_STANDIN_URL!).password) });
+}
 
 export async function sql(
   statement: string,

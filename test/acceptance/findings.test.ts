@@ -2,8 +2,8 @@
 // engine does on its own (forced replacements, secrets by key, config changes) and what the provider must do
 // about it.
 import * as path from 'path';
-import { startStandin, type Standin } from '../standin/index';
-import { clear, objects, sql } from './catalog';
+import type { Standin } from '../standin/index';
+import { anotherStandin, clear, objects, sql } from './catalog';
 import { materializeConfig, ROOT, Stack } from './pulumi';
 
 jest.setTimeout(600_000);
@@ -87,10 +87,7 @@ test('A3: a Pulumi secret given to a text option makes plannedSql and createSql 
 describe('A4: a Materialize move that comes from the stack config', () => {
   let other: Standin;
   beforeAll(async () => {
-    other = await startStandin({
-      port: 0,
-      password: decodeURIComponent(new URL(process.env.MZ_STANDIN_URL!).password),
-    });
+    other = await anotherStandin();
   });
   afterAll(() => other.close());
 

@@ -1,11 +1,10 @@
 // Jest globalSetup of the acceptance project: the Pulumi CLI (built from source once per machine, then
-// reused: `npm run pulumi-cli`), this checkout linked into node_modules as the package programs import, and
-// one Materialize stand-in with a random password (the CLI masks every occurrence of a secret config value
-// in what it prints, and the default password "materialize" is also the database's name). AWS validation
+// reused: `npm run pulumi-cli`) and one Materialize stand-in with a random password (the CLI masks every
+// occurrence of a secret config value in what it prints, and the default password "materialize" is also the
+// database's name). Each stack links this checkout as the package its program imports (pulumi.ts). AWS validation
 // goes to the services' moto, so the real servers of scripts/services.sh must be running.
 import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { startStandin, type Standin } from '../standin/index';
 import { services } from '../services/env';
@@ -13,20 +12,12 @@ import { services } from '../services/env';
 const g = globalThis as unknown as { __mzStandin?: Standin };
 const ROOT = path.resolve(__dirname, '../..');
 
-function linkPackage(): void {
-  const link = path.join(ROOT, 'node_modules/pulumi-materialize-connections');
-  if (!fs.existsSync(link)) fs.symlinkSync('..', link, 'dir');
-  else if (fs.realpathSync(link) !== fs.realpathSync(ROOT))
-    throw new Error(`${link} exists but is not this checkout; remove it`);
-}
-
 export default async function globalSetup(): Promise<void> {
   const out = execFileSync('bash', [path.join(ROOT, 'scripts/pulumi-cli.sh')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   process.env.PULUMI_CLI_DIR = out.trim().split('\n').pop();
-  linkPackage();
   if (process.env.MZ_TEST_URL) {
     process.env.MZ_STANDIN_URL = process.env.MZ_TEST_URL;
     return;

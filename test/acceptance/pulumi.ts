@@ -42,8 +42,14 @@ function copyProgram(programDir: string, into: string): string {
   }
   // examples/<name>/tsconfig.json extends ../tsconfig.pulumi.json.
   fs.copyFileSync(path.join(ROOT, 'examples/tsconfig.pulumi.json'), path.join(into, 'programs/tsconfig.pulumi.json'));
-  // Modules resolve upwards: the repository's node_modules (which links this package to this checkout).
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(into, 'node_modules'), 'dir');
+  // Modules resolve upwards: a node_modules of links to the repository's packages, and this package linked to
+  // this checkout (here, not in the repository's node_modules, which a git worktree may share with another).
+  const modules = path.join(into, 'node_modules');
+  fs.mkdirSync(modules);
+  for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules')))
+    if (entry !== 'pulumi-materialize-connections')
+      fs.symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(modules, entry));
+  fs.symlinkSync(ROOT, path.join(modules, 'pulumi-materialize-connections'), 'dir');
   return target;
 }
 

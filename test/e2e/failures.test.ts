@@ -80,7 +80,7 @@ describeStandin('failures (private stand-in)', () => {
   });
 
   test("a rejected CREATE surfaces Materialize's message and SQLSTATE, and leaves nothing", async () => {
-    standin.faults.failNext(1, { code: '53400', message: 'exceeded limit of 1000 connections' });
+    standin.faults.failNext(1, { code: '53400', message: 'exceeded limit of 1000 connections' }, 'CREATE CONNECTION');
     const err = await failure(
       engine.up(() => {
         new mz.KafkaConnection('k', { name: 'k', schemaName: schema, brokers: ['b:9092'], validate: false });

@@ -19,6 +19,11 @@ export interface HostileOptions {
   silent?: boolean;
   /** How to answer each statement; default: DDL gets its command tag, SELECT gets no rows. */
   answer?: (sql: string) => Answer;
+  /**
+   * What `SELECT mz_environment_id()` answers, before `answer` is asked (default a well-formed id), so that
+   * a test's answers are about the statements it is testing; `null` leaves that statement to `answer` too.
+   */
+  environmentId?: string | null;
 }
 
 export interface HostileServer {
@@ -94,7 +99,13 @@ function rowMessages(
 
 export async function startHostile(opts: HostileOptions = {}): Promise<HostileServer> {
   const host = opts.host ?? '127.0.0.2';
-  const answer = opts.answer ?? defaultAnswer;
+  const own = opts.answer ?? defaultAnswer;
+  const environmentId =
+    opts.environmentId === undefined ? 'local-az1-00000000-0000-4000-8000-000000000001-0' : opts.environmentId;
+  const answer = (sql: string): Answer =>
+    environmentId !== null && /^SELECT mz_environment_id\(\)/.test(sql)
+      ? { rows: [{ environment_id: environmentId }] }
+      : own(sql);
   const sockets = new Set<net.Socket>();
   const state = {
     passwords: [] as string[],

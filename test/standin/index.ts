@@ -1,5 +1,6 @@
 // A Materialize stand-in for integration tests: a pgwire server that behaves like Materialize for CONNECTION and
 // SECRET objects (see README.md and ../../../shared/reference/materialize-semantics.md). Test double only.
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { Catalog } from './catalog';
 import { startControlServer } from './control-server';
@@ -19,7 +20,12 @@ export interface StandinOptions {
   awsAccountId?: string; // default '123456789000'
   awsExternalIdPrefix?: string; // default 'eb5cb59b-e2fe-41f3-87ca-d2176a495345'
   awsConnectionRoleArn?: string; // default 'arn:aws:iam::123456789000:role/MaterializeConnection'
-  environmentId?: string; // for the default Kafka progress topic
+  /**
+   * What `SELECT mz_environment_id()` answers (and the default Kafka progress topic uses): Materialize's form
+   * `<cloud>-<region>-<organization uuid>-<ordinal>`. Default: a new organization uuid per instance, so two
+   * stand-ins are two environments and every address of one instance reaches the same one.
+   */
+  environmentId?: string;
   awsIamEndpoint?: string; // where AWS VALIDATE reads the role (moto); credentials 'test'/'test'
   showCreateStyle?: 'minimal' | 'quoted'; // §10: SHOW CREATE output varies across versions; default 'minimal' (newest)
   features?: Partial<StandinFeatures>; // feature flags and newest-features §10 choices (features.ts)
@@ -29,6 +35,7 @@ export interface Standin {
   port: number;
   url: string; // postgres://materialize:<pw>@127.0.0.1:<port>/materialize
   controlUrl: string; // HTTP control endpoint
+  environmentId: string; // what SELECT mz_environment_id() answers
   log(): StatementLogEntry[];
   clearLog(): void;
   faults: {
@@ -53,7 +60,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     accountId: opts.awsAccountId ?? '123456789000',
     externalIdPrefix: opts.awsExternalIdPrefix ?? 'eb5cb59b-e2fe-41f3-87ca-d2176a495345',
     connectionRoleArn: opts.awsConnectionRoleArn ?? 'arn:aws:iam::123456789000:role/MaterializeConnection',
-    environmentId: opts.environmentId ?? 'standin-00000000-0000-0000-0000-000000000000-0',
+    environmentId: opts.environmentId ?? `local-az1-${randomUUID()}-0`,
   };
   const store = await Store.create(aws);
   const cat = new Catalog(USER);
@@ -87,6 +94,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   };
   const base = {
     port,
+    environmentId: aws.environmentId,
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/materialize`,
     log: () => log.list(),
     clearLog: () => log.clear(),

@@ -122,7 +122,11 @@ test('role already exists: refused, and the existing role is left alone', async 
   const err = await role.create(await checked(base)).catch((e) => e);
   expect(err.message).toBe(
     'creating IAM role mz-role: EntityAlreadyExistsException: Role with name mz-role already exists. Role mz-role ' +
-      'already exists and is not managed by this stack: choose another roleName, or delete the role',
+      'already exists (IAM role names are unique in an account whatever their case) and this resource does not ' +
+      'manage it. If Pulumi is replacing this resource itself (`pulumi up --replace`, `pulumi state taint`, ' +
+      '`replacementTrigger`), it creates the new role before deleting the old one: set the resource option ' +
+      '`deleteBeforeReplace: true`. Otherwise set adoptExisting: true to take the role over, choose another ' +
+      'roleName, or delete the role',
   );
   expect(iam.calls).toEqual(['createRole mz-role', 'close']);
   expect(await iam.getRole('mz-role')).toEqual(before);
@@ -353,4 +357,71 @@ test('update converges boundary, session length and description; a failure part-
   expect(back.outs).toMatchObject({ maxSessionDuration: 3600, inlinePolicies: { a: '{}' } });
   expect(back.outs.permissionsBoundary).toBeUndefined();
   expect(back.outs.description).toBeUndefined();
+});
+
+test('connection given by name: after create, the same inputs are no change (preview --expect-no-changes passes)', async () => {
+  const inputs = await checked(base);
+  const { outs } = await role.create(inputs);
+  expect(await role.diff('mz-role', outs, await checked(base))).toEqual({
+    changes: false,
+    replaces: [],
+    deleteBeforeReplace: false,
+  });
+  // Another connection by name is a change.
+  expect((await role.diff('mz-role', outs, await checked({ ...base, connection: { name: 'd' } }))).changes).toBe(true);
+});
+
+test('diff: a roleName that changes only in case replaces delete-first (IAM names ignore case)', async () => {
+  const { outs } = await role.create(await checked(base));
+  expect(await role.diff('mz-role', outs, await checked({ ...base, roleName: 'MZ-Role' }))).toEqual({
+    changes: true,
+    replaces: ['roleName'],
+    deleteBeforeReplace: true,
+  });
+});
+
+describe('adoptExisting', () => {
+  async function outside(path = '/') {
+    await iam.createRole({ roleName: 'mz-role', path, trustPolicy: '{"Version":"2012-10-17","Statement":[]}' });
+    return (await iam.getRole('mz-role'))!.roleId;
+  }
+
+  test('takes over the role IAM has: trust policy and settings converged, no CreateRole', async () => {
+    const roleId = await outside();
+    iam.calls = [];
+    const { id, outs } = await role.create(await checked({ ...base, adoptExisting: true, tags: { team: 'data' } }));
+    expect(id).toBe('mz-role');
+    expect(outs).toMatchObject({ roleId, trustPolicy: policyJson(trustPolicyFor(PRINCIPAL, 'mz_prefix_u1')) });
+    expect(iam.calls.filter((c) => !/^(getRole|inlinePolicies|managedPolicyArns|close)/.test(c))).toEqual([
+      'updateTrustPolicy mz-role',
+      'tagRole mz-role',
+    ]);
+  });
+
+  test('refuses a role at another path, changing nothing', async () => {
+    await outside('/other/');
+    iam.calls = [];
+    await expect(role.create(await checked({ ...base, adoptExisting: true }))).rejects.toThrow(
+      'cannot adopt IAM role mz-role: its path is /other/, the inputs say /',
+    );
+    expect(iam.calls.filter((c) => !/^(getRole|close)/.test(c))).toEqual([]);
+  });
+
+  test('the delete of a resource that adopted leaves the role, unless its diff planned the replacement', async () => {
+    await outside();
+    const inputs = await checked({ ...base, adoptExisting: true });
+    const { outs } = await role.create(inputs);
+    iam.calls = [];
+    // A later run (a new provider process), as when a forced replacement's old resource is deleted after a failure.
+    await roleLifecycle({ iam: () => iam, materialize: () => mz, clock }).delete('mz-role', outs);
+    expect(iam.calls).toEqual([]);
+    expect(await iam.getRole('mz-role')).toBeDefined();
+    // A path change is planned by diff (delete first): that delete removes the role.
+    const later = roleLifecycle({ iam: () => iam, materialize: () => mz, clock });
+    expect((await later.diff('mz-role', outs, await checked({ ...inputs, path: '/mz/' }))).deleteBeforeReplace).toBe(
+      true,
+    );
+    await later.delete('mz-role', outs);
+    expect(await iam.getRole('mz-role')).toBeUndefined();
+  });
 });

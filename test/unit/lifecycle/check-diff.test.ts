@@ -36,6 +36,7 @@ describe('check', () => {
     );
     expect(r.failures).toBeUndefined();
     expect(r.inputs).toEqual({
+      materializeEndpoint: 'localhost:6875',
       name: 'k',
       schemaName: 'public',
       databaseName: 'materialize',

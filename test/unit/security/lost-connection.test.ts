@@ -3,7 +3,8 @@
 // statement takes effect and its reply is lost) and `delayNext` + `dropConnections` (dropped in flight).
 import { Client } from 'pg';
 import { dynamicProvider } from '../../../provider';
-import { closeAllPools } from '../../../provider/lifecycle/pool';
+import { closeAllPools, withSession } from '../../../provider/lifecycle/pool';
+import { resolveEndpoint } from '../../../provider/lifecycle/endpoint';
 import { startStandin, type Standin } from '../../standin';
 
 jest.setTimeout(30_000);
@@ -14,6 +15,8 @@ const secret = dynamicProvider('secret');
 
 beforeAll(async () => {
   mz = await startStandin({ port: 0 });
+  // The pool reads the environment id on its first session only: read it now, so every test counts the same statements.
+  await withSession(resolveEndpoint(materialize()), async () => undefined);
 }, 60_000);
 afterAll(async () => {
   await closeAllPools();
