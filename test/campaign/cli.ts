@@ -101,6 +101,7 @@ export class CampaignStack {
       child.stdin.end(o.input ?? '');
       child.on('close', (code) => {
         timers.forEach(clearTimeout);
+        if (killed) this.killLeftovers();
         this.outputs.push(output);
         resolve({ args: full, code, killed, stdout, output });
       });
@@ -126,7 +127,31 @@ export class CampaignStack {
     return JSON.parse(r.stdout);
   }
 
+  /**
+   * The processes this stack's CLI started and a SIGKILL orphaned: the language host and the dynamic provider
+   * run in process groups of their own, so the group kill does not reach them; the whole run dies, as with a
+   * lost runner. Found by their PULUMI_HOME (Linux /proc).
+   */
+  killLeftovers(): void {
+    const mark = `PULUMI_HOME=${this.env.PULUMI_HOME}`;
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let environ: string;
+      try {
+        environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+      } catch {
+        continue;
+      }
+      if (environ.split('\0').includes(mark))
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+    }
+  }
+
   remove(): void {
+    this.killLeftovers();
     fs.rmSync(this.work, { recursive: true, force: true });
   }
 }
