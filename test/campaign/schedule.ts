@@ -53,6 +53,17 @@ const OPS = [
 ] as const;
 export type Op = (typeof OPS)[number][0];
 
+/** The catalog's type of each kind of Materialize object. */
+const CATALOG_TYPE: Partial<Record<ModelResource['kind'], string>> = {
+  secret: 'secret',
+  postgres: 'postgres',
+  mysql: 'mysql',
+  kafka: 'kafka',
+  csr: 'confluent-schema-registry',
+  ssh: 'ssh-tunnel',
+  aws: 'aws',
+};
+
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const TYPE_SECRET = 'pulumi-nodejs:dynamic/materialize:Secret';
 const isObject = (r: StateResource) =>
@@ -540,13 +551,19 @@ export class Schedule {
   private renameAwayFromStrangers(): string[] {
     const done: string[] = [];
     for (const r of this.model.resources)
-      if (r.kind !== 'role' && r.kind !== 'bastion' && this.strangers.has(key(r.schema, r.name)) && !r.adopt) {
+      if (r.kind !== 'role' && r.kind !== 'bastion' && this.strangers.has(key(r.schema, r.name)) && !this.canAdopt(r)) {
         const name = this.gen.freeName(this.model, r.schema, new Set(this.strangers.keys()));
         if (name === undefined) this.gen.remove(this.model, r);
         else r.name = name;
         done.push(`${r.key} renamed away from a stranger's name -> ${name ?? '(removed)'}`);
       }
     return done;
+  }
+
+  /** adoptExisting takes over only an object of the resource's own type (a secret cannot adopt a connection). */
+  private canAdopt(r: ModelResource): boolean {
+    const stranger = this.strangers.get(key(r.schema, r.name));
+    return r.adopt === true && stranger?.type === CATALOG_TYPE[r.kind];
   }
 
   /** The final fault-free converging `up`, then I3: no changes planned, and the catalog is the program. */
@@ -627,15 +644,7 @@ export class Schedule {
       const o = snap.get(k);
       want(r, 'missing from the catalog', o !== undefined);
       want(r, `catalog id ${o!.id}, state id ${st?.id}`, st?.id === o!.id);
-      const type = {
-        secret: 'secret',
-        postgres: 'postgres',
-        mysql: 'mysql',
-        kafka: 'kafka',
-        csr: 'confluent-schema-registry',
-        ssh: 'ssh-tunnel',
-        aws: 'aws',
-      }[r.kind];
+      const type = CATALOG_TYPE[r.kind];
       want(r, `type ${o!.type} instead of ${type}`, o!.type === type);
       want(
         r,
