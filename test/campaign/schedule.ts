@@ -191,12 +191,16 @@ export class Schedule {
     const n = name ?? this.gen.freeName({ ...this.model, resources: [] }, schema, new Set(taken.keys()));
     if (n === undefined) return 'no free name for a stranger';
     const where = `"materialize".${q(schema)}.${q(n)}`;
-    if (this.rng.chance(0.5))
-      await this.world.catalog.sql(`CREATE SECRET ${where} AS 'stranger-${this.o.seed}-${this.strangerCount++}'`);
-    else
-      await this.world.catalog.sql(
-        `CREATE CONNECTION ${where} TO SSH TUNNEL (HOST 'stranger.example', USER 'x', PORT 22)`,
-      );
+    try {
+      if (this.rng.chance(0.5))
+        await this.world.catalog.sql(`CREATE SECRET ${where} AS 'stranger-${this.o.seed}-${this.strangerCount++}'`);
+      else
+        await this.world.catalog.sql(
+          `CREATE CONNECTION ${where} TO SSH TUNNEL (HOST 'stranger.example', USER 'x', PORT 22)`,
+        );
+    } catch (err) {
+      return `no stranger at ${schema}.${n} (${(err as Error).message})`;
+    }
     await this.world.catalog
       .sql(`COMMENT ON ${this.rng.chance(0.5) ? 'SECRET' : 'CONNECTION'} ${where} IS 'stranger'`)
       .catch(() => undefined);
@@ -407,7 +411,12 @@ export class Schedule {
       'bastion',
       'bastion',
     ] as const);
-    const owned = await this.ownedObjects();
+    // Only objects that really are the stack's now (the catalog id the state holds): after an earlier drop, a
+    // stranger may hold the name the state still records, and the campaign must not touch its own strangers.
+    const snap = await this.world.catalog.snapshot(this.schemas);
+    const owned = (await this.ownedObjects()).filter(
+      (r) => snap.get(key(String(r.outputs!.schemaName), String(r.outputs!.name)))?.id === r.id,
+    );
     const target = owned.length ? this.rng.pick(owned) : undefined;
     const where = (r: StateResource) =>
       `"materialize".${q(String(r.outputs!.schemaName))}.${q(String(r.outputs!.name))}`;
