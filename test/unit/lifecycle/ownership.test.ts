@@ -13,9 +13,14 @@ let a: Standin;
 let b: Standin;
 const ssh = dynamicProvider('ssh-tunnel');
 type Props = Record<string, unknown>;
+// Not "materialize": a password equal to the database's name masks that name in every statement shown.
+const PASSWORD = 'ownership-test-password';
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([startStandin({ port: 0 }), startStandin({ port: 0 })]);
+  [a, b] = await Promise.all([
+    startStandin({ port: 0, password: PASSWORD }),
+    startStandin({ port: 0, password: PASSWORD }),
+  ]);
 }, 60_000);
 afterAll(async () => {
   await closeAllPools();
@@ -23,7 +28,7 @@ afterAll(async () => {
 });
 afterEach(() => a.faults.reset());
 
-const at = (s: Standin, host = '127.0.0.1') => ({ host, port: s.port, password: 'materialize' });
+const at = (s: Standin, host = '127.0.0.1') => ({ host, port: s.port, password: PASSWORD });
 const tunnel = (name: string, materialize: Props, extra: Props = {}) => ({
   name,
   host: 'bastion.example.com',
@@ -119,14 +124,14 @@ describe('where an object lives: the environment, not the spelling of its addres
     });
     try {
       await ssh.configure(config(a.port));
-      const { id, inputs, outs } = await created('cfg1', { password: 'materialize' });
+      const { id, inputs, outs } = await created('cfg1', { password: PASSWORD });
       await ssh.configure(config(b.port));
-      const news = (await ssh.check(inputs, tunnel('cfg1', { password: 'materialize' }))).inputs!;
+      const news = (await ssh.check(inputs, tunnel('cfg1', { password: PASSWORD }))).inputs!;
       await expect(ssh.diff(id, outs, news)).rejects.toThrow(
         'and the change comes from materialize:host/port in the stack config or MZ_HOST/MZ_PORT, not from this resource',
       );
       await ssh.configure(config(a.port, 'localhost'));
-      const respelled = (await ssh.check(inputs, tunnel('cfg1', { password: 'materialize' }))).inputs!;
+      const respelled = (await ssh.check(inputs, tunnel('cfg1', { password: PASSWORD }))).inputs!;
       expect(await ssh.diff(id, outs, respelled)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
       await ssh.delete(id, outs);
     } finally {
