@@ -58,6 +58,7 @@ afterAll(async () => {
 });
 
 const DEPLOY = path.join(ROOT, 'examples/automation/deploy.ts');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('the deploy script: preview on a pull request, up on main, nothing to do after, destroy', async () => {
   const preview = await runScript(DEPLOY, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' });
@@ -66,7 +67,7 @@ test('the deploy script: preview on a pull request, up on main, nothing to do af
     `[0]: "CREATE CONNECTION \\"materialize\\".\\"public\\".\\"automation_pg\\" TO POSTGRES (HOST = 'pg.example.com'`,
   );
   // The policy pack ran: the example's validate: false (a placeholder host) is the one advisory finding.
-  expect(preview.output).toContain('materialize-connections@v0.2.0 [advisory]  keep-validation');
+  expect(preview.output).toContain(`materialize-connections@v${VERSION} [advisory]  keep-validation`);
   expect(preview.output).not.toContain('[mandatory]');
   expect(preview.output).toContain('preview: {"create":3}');
   expect(preview.code).toBe(0);
