@@ -44,7 +44,18 @@ function runScript(file: string, env: Record<string, string>): Promise<{ code: n
   });
 }
 
+// The deploy script imports this checkout by its package name, and workspaceOptions() looks for it where the
+// installed package would be: beside @pulumi/pulumi in node_modules. Link it there for the run, as an install
+// would place it (a link that resolves elsewhere, another checkout's, is refused rather than used).
+const LINK = path.join(ROOT, 'node_modules', 'pulumi-materialize-connections');
+let linked = false;
+
 beforeAll(async () => {
+  if (!fs.existsSync(LINK)) {
+    fs.symlinkSync('..', LINK, 'dir');
+    linked = true;
+  } else if (fs.realpathSync(LINK) !== fs.realpathSync(ROOT))
+    throw new Error(`${LINK} exists but is not this checkout; remove it`);
   await clear();
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mz-automation-'));
   for (const d of ['state', 'tmp']) fs.mkdirSync(path.join(scratch, d));
@@ -53,6 +64,7 @@ beforeAll(async () => {
     expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
 });
 afterAll(async () => {
+  if (linked) fs.rmSync(LINK);
   fs.rmSync(scratch, { recursive: true, force: true });
   await clear();
 });
