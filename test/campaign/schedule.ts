@@ -64,6 +64,8 @@ const CATALOG_TYPE: Partial<Record<ModelResource['kind'], string>> = {
   aws: 'aws',
 };
 
+/** The create's refusal when the name is held by an object this resource does not manage. */
+const NAME_HELD_BY_THE_STACK = /already exists and is not managed by this resource/;
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const TYPE_SECRET = 'pulumi-nodejs:dynamic/materialize:Secret';
 const isObject = (r: StateResource) =>
@@ -582,6 +584,13 @@ export class Schedule {
     if (this.o.inject === 'I1') await this.injectDrop();
     let up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
     this.note(`final: up --refresh -> exit ${up.code}`);
+    if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {
+      // A name this update frees (a removed resource's object, a rename away) is taken by another resource in
+      // the same update: Pulumi creates before it deletes and runs independent steps at once, and stops at the
+      // first error, so plain `up` can fail every time. The README's recovery: let the rest of the update run.
+      up = await this.cli(['up', '--yes', '--skip-preview', '--refresh', '--continue-on-error']);
+      this.note(`final: up --refresh --continue-on-error (a name freed and taken in one update) -> exit ${up.code}`);
+    }
     if (up.code !== 0) {
       // One more try: a failed step can leave work that needs the refreshed state first.
       up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
