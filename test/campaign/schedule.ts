@@ -85,6 +85,8 @@ export class Schedule {
   private strangers = new Map<string, Stranger>();
   /** The state after the previous step, to see what a delete left in place (adoptExisting). */
   private lastState?: Checkpoint;
+  /** Objects a delete with adoptExisting left in place (strangers since), by schema.name. */
+  private readonly released = new Set<string>();
   /** IAM roles an AwsConnectionRole with adoptExisting left in place when it was deleted. */
   private readonly releasedRoles = new Set<string>();
   /** Out-of-band changes or failed steps since the last converging run: the state may lag the catalog. */
@@ -528,6 +530,7 @@ export class Schedule {
         const left = byId.get(String(r.id));
         if (!left || this.strangers.has(key(left.schema, left.name))) continue;
         this.strangers.set(key(left.schema, left.name), left);
+        this.released.add(key(left.schema, left.name));
         this.note(
           `  ${left.schema}.${left.name} (${left.id}) left in place by ${r.urn.split('::').pop()}'s delete (adoptExisting): a stranger now`,
         );
@@ -625,6 +628,23 @@ export class Schedule {
       // first error, so plain `up` can fail every time. The README's recovery: let the rest of the update run.
       up = await this.cli(['up', '--yes', '--skip-preview', '--refresh', '--continue-on-error']);
       this.note(`final: up --refresh --continue-on-error (a name freed and taken in one update) -> exit ${up.code}`);
+    }
+    if (up.code !== 0 && /still depended upon by/.test(up.output)) {
+      // An object an adoptExisting resource left in place on delete still uses one of the stack's objects, so
+      // Materialize refuses to drop that one. The left object is the user's own now: who wants the other
+      // change drops it by hand (a dropCascade would drop it too, through the stack).
+      for (const k of [...this.released])
+        if (up.output.includes(`"${k}"`)) {
+          const o = this.strangers.get(k)!;
+          await this.world.catalog.sql(
+            `DROP ${o.type === 'secret' ? 'SECRET' : 'CONNECTION'} "materialize".${q(o.schema)}.${q(o.name)}`,
+          );
+          this.strangers.delete(k);
+          this.released.delete(k);
+          this.note(
+            `final: ${k} (${o.id}, left in place by an adoptExisting delete) dropped by hand: a stack object depends on it`,
+          );
+        }
     }
     if (up.code !== 0) {
       // One more try: a failed step can leave work that needs the refreshed state first.
