@@ -139,11 +139,14 @@ function pulumi(dir: string, env: NodeJS.ProcessEnv, args: string[], label?: str
   for (const f of [timeFile, nodeFile]) fs.rmSync(f, { force: true });
   const options = [`--require ${path.join(path.dirname(dir), 'cpu-probe.js')}`];
   const runEnv: NodeJS.ProcessEnv = { ...env, BENCH_CPU_FILE: nodeFile, NODE_OPTIONS: options.join(' ') };
+  // The CLI's own CPU profile (Go pprof: `go tool pprof -top DIR/.../engine.<pid>.cpu`).
+  const engineProfile =
+    PROFILE && label ? ['--profiling', path.join(path.resolve(PROFILE), path.basename(dir), tag, 'engine')] : [];
   if (PROFILE && label) runEnv.BENCH_PROFILE_DIR = path.join(path.resolve(PROFILE), path.basename(dir), tag);
   return new Promise((resolve, reject) =>
     execFile(
       '/usr/bin/time',
-      ['-f', '%U %S', '-o', timeFile, 'pulumi', ...args, '--non-interactive', '--stack', 'bench'],
+      ['-f', '%U %S', '-o', timeFile, 'pulumi', ...args, ...engineProfile, '--non-interactive', '--stack', 'bench'],
       { cwd: dir, env: runEnv, maxBuffer: 256 << 20 },
       (err, _o, stderr) => {
         if (err) return reject(new Error(`pulumi ${args.join(' ')}: ${err.message}\n${stderr}`));
@@ -226,7 +229,7 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mz-bench-cli-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   fs.writeFileSync(path.join(work, 'cpu-probe.js'), CPU_PROBE);
-  const standin = await startStandinProcess();
+  const standin = await startStandinProcess(PROFILE && path.join(path.resolve(PROFILE), 'standin'));
   const password = decodeURIComponent(new URL(standin.url).password);
   const admin = new Client({ connectionString: standin.url });
   await admin.connect();

@@ -87,7 +87,11 @@ const COMMON_OUTPUTS = [
  */
 async function secretInputKeys(props: pulumi.Inputs): Promise<string[]> {
   const lifecycle = new Set<string>([...LIFECYCLE_ARGS, SECRET_INPUTS]);
-  const keys = Object.keys(props).filter((k) => props[k] !== undefined && !lifecycle.has(k));
+  // A plain string, number or boolean holds no Output, so it is not secret: no Output is made for it (every
+  // Output costs the program a captured stack trace, and most inputs are plain).
+  const keys = Object.keys(props).filter(
+    (k) => props[k] !== undefined && props[k] !== null && typeof props[k] === 'object' && !lifecycle.has(k),
+  );
   const secret = await Promise.all(keys.map((k) => pulumi.isSecret(pulumi.output(props[k]))));
   return keys.filter((_k, i) => secret[i]).sort();
 }

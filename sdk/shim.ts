@@ -53,6 +53,37 @@ export abstract class ShimResource extends pulumi.CustomResource {
     checkInlineProgram();
     let text = modules.get(kind);
     if (text === undefined) modules.set(kind, (text = providerModule(kind)));
-    super(`pulumi-nodejs:dynamic/materialize:${type}`, name, { ...props, __provider: text }, opts);
+    const restore = withoutPromiseStacks();
+    try {
+      super(`pulumi-nodejs:dynamic/materialize:${type}`, name, { ...props, __provider: text }, opts);
+    } finally {
+      restore();
+    }
+  }
+}
+
+/**
+ * Registering a resource makes four promises per property, and @pulumi/pulumi captures a stack trace for each one
+ * (through source-map-support): most of the program's time with 20-odd properties per resource. Those stacks
+ * are only printed when PULUMI_DEBUG_PROMISE_LEAKS is set, so without it they are captured empty. The
+ * resource's own stack trace and source position (in the state) do not depend on this: Pulumi captures them
+ * with an unlimited depth of its own. Returns the function that restores the limit.
+ */
+export function withoutPromiseStacks(): () => void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return () => {
+    Error.stackTraceLimit = limit;
+  };
+}
+
+/** Runs `fn` (the program-side work of building a resource's inputs) without promise stacks, as above. */
+export function quietly<T>(fn: () => T): T {
+  const restore = withoutPromiseStacks();
+  try {
+    return fn();
+  } finally {
+    restore();
   }
 }
