@@ -90,16 +90,23 @@ export function exampleTrustPolicy(s: AwsSettings, id: string): string {
  * parameters and the DDL) and later stand-ins load it instead, in about 0.5 s. Written to a temporary name and
  * renamed, so a concurrent reader sees a whole file or none; one that does not load is made again.
  */
-async function catalogEngine(): Promise<PGlite> {
-  const startParams = [...PGlite.defaultStartParams];
+const START_PARAMS = [...PGlite.defaultStartParams];
+
+/** Where the initialized data directory is kept: one file per PGlite version, start parameters and DDL. */
+export function dataDirCache(): string {
   // Its package.json is not exported: read next to the entry point (dist/).
   const manifest = path.resolve(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
   const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
   const key = createHash('sha256')
-    .update(JSON.stringify([version, startParams, DDL]))
+    .update(JSON.stringify([version, START_PARAMS, DDL]))
     .digest('hex')
     .slice(0, 16);
-  const cache = path.join(os.tmpdir(), `mz-standin-pgdata-${key}.tar`);
+  return path.join(os.tmpdir(), `mz-standin-pgdata-${key}.tar`);
+}
+
+async function catalogEngine(): Promise<PGlite> {
+  const startParams = [...START_PARAMS];
+  const cache = dataDirCache();
   if (fs.existsSync(cache)) {
     try {
       const db = await PGlite.create({ startParams, loadDataDir: new Blob([fs.readFileSync(cache)]) });
