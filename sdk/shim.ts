@@ -56,6 +56,9 @@ export abstract class ShimResource extends pulumi.CustomResource {
     const restore = withoutPromiseStacks();
     try {
       super(`pulumi-nodejs:dynamic/materialize:${type}`, name, { ...props, __provider: text }, opts);
+    } catch (e) {
+      restore();
+      throw withFrames(e);
     } finally {
       restore();
     }
@@ -67,7 +70,8 @@ export abstract class ShimResource extends pulumi.CustomResource {
  * (through source-map-support): most of the program's time with 20-odd properties per resource. Those stacks
  * are only printed when PULUMI_DEBUG_PROMISE_LEAKS is set, so without it they are captured empty. The
  * resource's own stack trace and source position (in the state) do not depend on this: Pulumi captures them
- * with an unlimited depth of its own. Returns the function that restores the limit.
+ * with an unlimited depth of its own. An error thrown while registering (a bad option) gets the frames of the
+ * constructor's caller (withFrames). Returns the function that restores the limit.
  */
 export function withoutPromiseStacks(): () => void {
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
@@ -83,7 +87,17 @@ export function quietly<T>(fn: () => T): T {
   const restore = withoutPromiseStacks();
   try {
     return fn();
+  } catch (e) {
+    restore();
+    throw withFrames(e);
   } finally {
     restore();
   }
+}
+
+/** An error made while stacks were off gets the frames of where the resource was constructed. */
+function withFrames(e: unknown): unknown {
+  if (e instanceof Error && typeof e.stack === 'string' && !/\n\s+at /.test(e.stack))
+    e.stack += `\n${(new Error().stack ?? '').split('\n').slice(2).join('\n')}`;
+  return e;
 }

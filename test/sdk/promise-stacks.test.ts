@@ -84,8 +84,16 @@ describe.each(makers)('%s', (_type, make) => {
             { name: 'x', host: 'h', user: 'u', database: 'd' },
             { parent: {} as pulumi.Resource },
           );
-    expect(bad).toThrow('Resource parent is not a valid Resource');
+    let thrown: Error | undefined;
+    try {
+      bad();
+    } catch (e) {
+      thrown = e as Error;
+    }
+    expect(thrown?.message).toBe(`Resource parent is not a valid Resource: ${{}}`);
     expect(Error.stackTraceLimit).toBe(saved);
+    // Where the resource was constructed: this file.
+    expect(thrown?.stack).toMatch(/\n\s+at .*promise-stacks\.test\.ts/);
   });
 
   test('PULUMI_DEBUG_PROMISE_LEAKS keeps the stacks', () => {
