@@ -142,7 +142,11 @@ function pulumi(dir: string, env: NodeJS.ProcessEnv, args: string[], label?: str
   // The CLI's own CPU profile (Go pprof: `go tool pprof -top DIR/.../engine.<pid>.cpu`).
   const engineProfile =
     PROFILE && label ? ['--profiling', path.join(path.resolve(PROFILE), path.basename(dir), tag, 'engine')] : [];
-  if (PROFILE && label) runEnv.BENCH_PROFILE_DIR = path.join(path.resolve(PROFILE), path.basename(dir), tag);
+  if (PROFILE && label) {
+    runEnv.BENCH_PROFILE_DIR = path.join(path.resolve(PROFILE), path.basename(dir), tag);
+    // The CLI opens its CPU profile file at start: the folder must exist by then.
+    fs.mkdirSync(runEnv.BENCH_PROFILE_DIR, { recursive: true });
+  }
   return new Promise((resolve, reject) =>
     execFile(
       '/usr/bin/time',
