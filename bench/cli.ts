@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { startStandin } from '../test/standin';
+import { startStandinProcess, type StandinProcess } from './standin-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCHEMA = 'bench_cli';
@@ -20,6 +20,44 @@ function arg(name: string): string | undefined {
   return i < 0 ? undefined : process.argv[i + 1];
 }
 const GROUPS = Number(arg('groups') ?? 20);
+/** `--profile DIR`: a V8 CPU profile of every Node process (program, provider) per command, in DIR/<fleet>/<op>. */
+const PROFILE = arg('profile');
+/** `--only fleet` or `--only noop`: one of the two fleets (to iterate on one side; ratios need both). */
+const ONLY = arg('only');
+/** `--export DIR`: the stack's checkpoint after the create (`pulumi stack export`), per fleet, to inspect its size. */
+const EXPORT = arg('export');
+
+// Loaded into every Node process the CLI starts (NODE_OPTIONS --require): at exit it appends the process's
+// role and CPU time to the file named by BENCH_CPU_FILE, so each command's CPU splits into program and provider,
+// and with BENCH_PROFILE_DIR writes a V8 CPU profile there (NODE_OPTIONS refuses --cpu-prof).
+const CPU_PROBE = `
+const fs = require('fs');
+const path = require('path');
+const file = process.env.BENCH_CPU_FILE;
+const dir = process.env.BENCH_PROFILE_DIR;
+const script = process.argv[1] || '';
+const role = /dynamic-provider/.test(script) ? 'provider' : /cmd[\\/]run/.test(script) ? 'program' : 'other';
+let session;
+if (dir) {
+  session = new (require('inspector').Session)();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 500 });
+  session.post('Profiler.start');
+}
+// The CLI stops its plugins with SIGINT (then SIGKILL): leave through 'exit' so the figures are written.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+process.on('exit', () => {
+  const u = process.cpuUsage();
+  if (file) fs.appendFileSync(file, JSON.stringify({ role, cpuMs: (u.user + u.system) / 1000 }) + '\\n');
+  if (session)
+    session.post('Profiler.stop', (err, r) => {
+      if (err) return;
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, role + '-' + process.pid + '.cpuprofile'), JSON.stringify(r.profile));
+    });
+});
+`;
 
 function programDir(work: string, name: string, index: string, files: Record<string, string> = {}): string {
   const dir = path.join(work, name);
@@ -79,32 +117,110 @@ function noopProgram(work: string, count: number): string {
 interface Timing {
   op: string;
   ms: number;
+  /** CPU ms of the whole command (the CLI, its plugins and the Node processes, from /usr/bin/time). */
+  totalCpuMs: number;
+  programCpuMs: number;
+  providerCpuMs: number;
+  /** The stand-in's CPU ms, and the sum of its statements' service times, during the command. */
+  serverCpuMs: number;
+  serverServiceMs: number;
+  statements: number;
 }
 
-function pulumi(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
+type Run = Omit<Timing, 'op' | 'serverCpuMs' | 'serverServiceMs' | 'statements'>;
+
+function pulumi(dir: string, env: NodeJS.ProcessEnv, args: string[], label?: string): Promise<Run> {
   const started = Date.now();
+  const cpuDir = path.join(dir, '.bench-cpu');
+  fs.mkdirSync(cpuDir, { recursive: true });
+  const tag = (label ?? args[0]).replace(/\W+/g, '-');
+  const timeFile = path.join(cpuDir, `${tag}.time`);
+  const nodeFile = path.join(cpuDir, `${tag}.jsonl`);
+  for (const f of [timeFile, nodeFile]) fs.rmSync(f, { force: true });
+  const options = [`--require ${path.join(path.dirname(dir), 'cpu-probe.js')}`];
+  const runEnv: NodeJS.ProcessEnv = { ...env, BENCH_CPU_FILE: nodeFile, NODE_OPTIONS: options.join(' ') };
+  // The CLI's own CPU profile (Go pprof: `go tool pprof -top DIR/.../engine.<pid>.cpu`).
+  const engineProfile =
+    PROFILE && label ? ['--profiling', path.join(path.resolve(PROFILE), path.basename(dir), tag, 'engine')] : [];
+  if (PROFILE && label) {
+    runEnv.BENCH_PROFILE_DIR = path.join(path.resolve(PROFILE), path.basename(dir), tag);
+    // The CLI opens its CPU profile file at start: the folder must exist by then.
+    fs.mkdirSync(runEnv.BENCH_PROFILE_DIR, { recursive: true });
+  }
   return new Promise((resolve, reject) =>
     execFile(
-      'pulumi',
-      [...args, '--non-interactive', '--stack', 'bench'],
-      { cwd: dir, env, maxBuffer: 256 << 20 },
-      (err, _o, stderr) =>
-        err ? reject(new Error(`pulumi ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(Date.now() - started),
+      '/usr/bin/time',
+      ['-f', '%U %S', '-o', timeFile, 'pulumi', ...args, ...engineProfile, '--non-interactive', '--stack', 'bench'],
+      { cwd: dir, env: runEnv, maxBuffer: 256 << 20 },
+      (err, _o, stderr) => {
+        if (err) return reject(new Error(`pulumi ${args.join(' ')}: ${err.message}\n${stderr}`));
+        const ms = Date.now() - started;
+        const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+        const procs = fs.existsSync(nodeFile)
+          ? fs
+              .readFileSync(nodeFile, 'utf8')
+              .trim()
+              .split('\n')
+              .map((l) => JSON.parse(l) as { role: string; cpuMs: number })
+          : [];
+        const cpu = (role: string) => procs.filter((p) => p.role === role).reduce((n, p) => n + p.cpuMs, 0);
+        resolve({ ms, totalCpuMs: (user + sys) * 1000, programCpuMs: cpu('program'), providerCpuMs: cpu('provider') });
+      },
     ),
   );
 }
 
-async function measure(dir: string, env: NodeJS.ProcessEnv, config: string[]): Promise<Timing[]> {
+async function measure(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  standin: StandinProcess,
+  config: string[],
+): Promise<Timing[]> {
   await pulumi(dir, env, ['stack', 'init']);
   await pulumi(dir, env, ['config', 'set-all', ...config.flatMap((c) => ['--plaintext', c])]);
   const t: Timing[] = [];
-  t.push({ op: 'up (create)', ms: await pulumi(dir, env, ['up', '--yes', '--skip-preview']) });
-  t.push({ op: 'preview (no change)', ms: await pulumi(dir, env, ['preview', '--expect-no-changes']) });
-  t.push({ op: 'refresh', ms: await pulumi(dir, env, ['refresh', '--yes', '--skip-preview']) });
+  const step = async (op: string, args: string[]) => {
+    await standin.clearLog();
+    const cpu = await standin.cpuMs();
+    const run = await pulumi(dir, env, args, op);
+    const serverCpuMs = (await standin.cpuMs()) - cpu;
+    const log = await standin.log();
+    const serverServiceMs = log.reduce((n, e) => n + e.durationMs, 0);
+    t.push({ op, ...run, serverCpuMs, serverServiceMs, statements: log.length });
+  };
+  await step('up (create)', ['up', '--yes', '--skip-preview']);
+  if (EXPORT) {
+    fs.mkdirSync(EXPORT, { recursive: true });
+    const file = path.resolve(EXPORT, `${path.basename(dir)}.json`);
+    await pulumi(dir, env, ['stack', 'export', '--file', file]);
+  }
+  await step('preview (no change)', ['preview', '--expect-no-changes']);
+  await step('refresh', ['refresh', '--yes', '--skip-preview']);
   await pulumi(dir, env, ['config', 'set', 'version', '2']);
-  t.push({ op: 'up (update)', ms: await pulumi(dir, env, ['up', '--yes', '--skip-preview']) });
-  t.push({ op: 'destroy', ms: await pulumi(dir, env, ['destroy', '--yes', '--skip-preview']) });
+  await step('up (update)', ['up', '--yes', '--skip-preview']);
+  await step('destroy', ['destroy', '--yes', '--skip-preview']);
   return t;
+}
+
+const per = (ms: number, n: number) => (ms / n).toFixed(2);
+
+/** Per command and per resource: wall, and the CPU of program, provider, engine (the rest) and server. */
+function printSplit(name: string, t: Timing[], count: number): void {
+  console.log('');
+  console.log(
+    `${name}, per resource (ms): wall, then CPU by process; engine = the CLI and its plugins (total − Node).`,
+  );
+  console.log(
+    '| operation | wall | program CPU | provider CPU | engine CPU | server CPU | server service | statements |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const x of t) {
+    const engine = x.totalCpuMs - x.programCpuMs - x.providerCpuMs;
+    console.log(
+      `| ${x.op} | ${per(x.ms, count)} | ${per(x.programCpuMs, count)} | ${per(x.providerCpuMs, count)} | ` +
+        `${per(engine, count)} | ${per(x.serverCpuMs, count)} | ${per(x.serverServiceMs, count)} | ${x.statements} |`,
+    );
+  }
 }
 
 async function main() {
@@ -116,7 +232,9 @@ async function main() {
   if (!fs.existsSync(link)) fs.symlinkSync('..', link, 'dir');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mz-bench-cli-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  const standin = await startStandin({ port: 0, password: 'bench-cli-password' });
+  fs.writeFileSync(path.join(work, 'cpu-probe.js'), CPU_PROBE);
+  const standin = await startStandinProcess(PROFILE && path.join(path.resolve(PROFILE), 'standin'));
+  const password = decodeURIComponent(new URL(standin.url).password);
   const admin = new Client({ connectionString: standin.url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA "${SCHEMA}"`);
@@ -133,7 +251,7 @@ async function main() {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       MZ_HOST: '127.0.0.1',
       MZ_PORT: String(standin.port),
-      MZ_PASSWORD: 'bench-cli-password',
+      MZ_PASSWORD: password,
       MZ_SSLMODE: 'disable',
     };
   };
@@ -141,13 +259,20 @@ async function main() {
     console.log(
       `bench --cli: Pulumi CLI ${execFileSync(path.join(cliDir, 'pulumi'), ['version'], { encoding: 'utf8' }).trim()}, ${count} resources each, against the stand-in`,
     );
-    const noop = await measure(noopProgram(work, count), env('noop'), []);
-    const mz = await measure(fleetProgram(work), env('fleet'), []);
-    console.log('');
-    console.log('| operation | no-op dynamic resources (ms) | this package (ms) | ratio |');
-    console.log('|---|---:|---:|---:|');
-    for (let i = 0; i < mz.length; i++)
-      console.log(`| ${mz[i].op} | ${noop[i].ms} | ${mz[i].ms} | ${(mz[i].ms / noop[i].ms).toFixed(2)} |`);
+    const noop = ONLY === 'fleet' ? undefined : await measure(noopProgram(work, count), env('noop'), standin, []);
+    const mz = ONLY === 'noop' ? undefined : await measure(fleetProgram(work), env('fleet'), standin, []);
+    if (noop) printSplit('no-op dynamic resources', noop, count);
+    if (mz) printSplit('this package', mz, count);
+    if (noop && mz) {
+      console.log('');
+      console.log('| operation | no-op dynamic resources (ms) | this package (ms) | ratio | CPU ratio |');
+      console.log('|---|---:|---:|---:|---:|');
+      for (let i = 0; i < mz.length; i++)
+        console.log(
+          `| ${mz[i].op} | ${noop[i].ms} | ${mz[i].ms} | ${(mz[i].ms / noop[i].ms).toFixed(2)} | ` +
+            `${((mz[i].totalCpuMs + mz[i].serverCpuMs) / (noop[i].totalCpuMs + noop[i].serverCpuMs)).toFixed(2)} |`,
+        );
+    }
   } finally {
     await admin.end();
     await standin.close();

@@ -44,9 +44,13 @@ async function child(): Promise<void> {
   process.send!({ id: 0, value: { port: s.port, url: s.url } });
 }
 
-export async function startStandinProcess(): Promise<StandinProcess> {
+/** `profileDir`: write a V8 CPU profile of the stand-in there when it exits. */
+export async function startStandinProcess(profileDir?: string): Promise<StandinProcess> {
   const runTs = path.resolve(__dirname, '..', 'scripts', 'run-ts.js');
-  const proc: ChildProcess = fork(runTs, [__filename, '--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc: ChildProcess = fork(runTs, [__filename, '--child'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
   const pending = new Map<number, (r: Reply) => void>();
   let next = 1;
   proc.on('message', (r: Reply) => {

@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
 import type { AwsSettings, RoleConnection } from '../provider/aws-role/inputs';
 import { AwsConnection } from './connections';
-import { shimFor } from './shim';
+import { ShimResource } from './shim';
 
 type In<T> = pulumi.Input<T>;
 
@@ -92,7 +92,7 @@ function connectionInput(c: RoleConnectionInput): unknown {
  * assume it, each only with its own connection's external ID (so no other Materialize customer can), and
  * every connection is validated (`VALIDATE CONNECTION`) once IAM has the policy.
  */
-export class AwsConnectionRole extends pulumi.dynamic.Resource {
+export class AwsConnectionRole extends ShimResource {
   /** The role's ARN. */
   declare readonly arn: pulumi.Output<string>;
   /** IAM's unique ID of the role (AROA...); a role re-made under the same name is not this one. */
@@ -117,17 +117,10 @@ export class AwsConnectionRole extends pulumi.dynamic.Resource {
     if (props.materialize !== undefined)
       props.materialize = pulumi.secret(props.materialize as In<MaterializeEndpoint>);
     for (const o of OUTPUTS) if (!(o in props)) props[o] = undefined;
-    super(
-      shimFor('aws-connection-role'),
-      name,
-      props as pulumi.Inputs,
-      {
-        ...opts,
-        additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), 'materialize'])],
-      },
-      'materialize',
-      'AwsConnectionRole',
-    );
+    super('aws-connection-role', 'AwsConnectionRole', name, props as pulumi.Inputs, {
+      ...opts,
+      additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), 'materialize'])],
+    });
   }
 }
 

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { LIFECYCLE_ARGS, SECRET_INPUTS, type ObjectRef } from '../provider/args';
 import type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
 import { connectionSpecs, type ConnectionKind, type OptionSpec } from '../provider/specs';
-import { shimFor } from './shim';
+import { ShimResource } from './shim';
 
 /** A reference to a Secret or connection: the resource itself, or where it is. */
 export type ObjectRefInput = MaterializeObject | pulumi.Input<ObjectRef>;
@@ -45,7 +45,7 @@ export interface ObjectArgs {
 }
 
 /** The common base of Secret and every connection resource. */
-export abstract class MaterializeObject extends pulumi.dynamic.Resource {
+export abstract class MaterializeObject extends ShimResource {
   /** The object's name. */
   declare readonly name: pulumi.Output<string>;
   /** The schema it lives in. */
@@ -87,7 +87,11 @@ const COMMON_OUTPUTS = [
  */
 async function secretInputKeys(props: pulumi.Inputs): Promise<string[]> {
   const lifecycle = new Set<string>([...LIFECYCLE_ARGS, SECRET_INPUTS]);
-  const keys = Object.keys(props).filter((k) => props[k] !== undefined && !lifecycle.has(k));
+  // A plain string, number or boolean holds no Output, so it is not secret: no Output is made for it (every
+  // Output costs the program a captured stack trace, and most inputs are plain).
+  const keys = Object.keys(props).filter(
+    (k) => props[k] !== undefined && props[k] !== null && typeof props[k] === 'object' && !lifecycle.has(k),
+  );
   const secret = await Promise.all(keys.map((k) => pulumi.isSecret(pulumi.output(props[k]))));
   return keys.filter((_k, i) => secret[i]).sort();
 }
@@ -144,7 +148,7 @@ export function registerObject(
   outputs: readonly string[],
   secretOutputs: readonly string[],
   opts: pulumi.CustomResourceOptions | undefined,
-): [pulumi.dynamic.ResourceProvider, string, pulumi.Inputs, pulumi.CustomResourceOptions, string, string] {
+): [string, string, string, pulumi.Inputs, pulumi.CustomResourceOptions] {
   const all: Record<string, unknown> = { ...props };
   if (all.materialize !== undefined)
     all.materialize = pulumi.secret(all.materialize as pulumi.Input<MaterializeEndpoint>);
@@ -176,5 +180,5 @@ export function registerObject(
       ]),
     ],
   };
-  return [shimFor(kind), name, all as pulumi.Inputs, options, 'materialize', type];
+  return [kind, type, name, all as pulumi.Inputs, options];
 }

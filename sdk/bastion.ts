@@ -3,7 +3,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { MaterializeEndpoint } from '../provider/lifecycle/endpoint';
 import type { SshTunnelConnection } from './connections';
-import { shimFor } from './shim';
+import { ShimResource } from './shim';
 
 type In<T> = pulumi.Input<T>;
 
@@ -79,7 +79,7 @@ const SECRET_INPUTS = ['privateKey', 'privateKeyPassphrase', 'jumpHost', 'materi
 const OUTPUTS = ['installedKeys', 'fingerprints', 'blockToken', 'loginUser', 'path', 'port'];
 
 /** Keeps exactly an SSH tunnel connection's public keys in a managed block of the bastion's authorized_keys. */
-export class SshBastionAuthorizedKeys extends pulumi.dynamic.Resource {
+export class SshBastionAuthorizedKeys extends ShimResource {
   /** The key lines in the managed block after the last update or refresh (restrictions included). */
   declare readonly installedKeys: pulumi.Output<string[]>;
   /** SHA256 fingerprints of the installed keys, as `ssh-keygen -lf` and sshd's log show them. */
@@ -109,16 +109,9 @@ export class SshBastionAuthorizedKeys extends pulumi.dynamic.Resource {
     };
     for (const k of SECRET_INPUTS) if (props[k] !== undefined) props[k] = pulumi.secret(props[k]);
     for (const o of OUTPUTS) if (!(o in props)) props[o] = undefined;
-    super(
-      shimFor('ssh-bastion-authorized-keys'),
-      name,
-      props as pulumi.Inputs,
-      {
-        ...opts,
-        additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_INPUTS])],
-      },
-      'materialize',
-      'SshBastionAuthorizedKeys',
-    );
+    super('ssh-bastion-authorized-keys', 'SshBastionAuthorizedKeys', name, props as pulumi.Inputs, {
+      ...opts,
+      additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_INPUTS])],
+    });
   }
 }

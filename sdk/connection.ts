@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { DiagnoseOptions } from '../provider/diagnose/wiring';
 import { connectionSpecs, type ConnectionKind } from '../provider/specs';
 import { connectionProps, MaterializeObject, registerObject, type ObjectArgs } from './base';
+import { quietly } from './shim';
 
 export interface ConnectionArgs extends ObjectArgs {
   /**
@@ -34,20 +35,24 @@ export abstract class Connection extends MaterializeObject {
     args: ConnectionArgs,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    const spec = connectionSpecs[kind];
-    const outputs = [
-      'connectionId',
-      'createSql',
-      ...[...spec.catalogOutputs, ...(spec.derivedOutputs ?? [])].map((o) => o.output),
-    ];
-    // A credential given as text (a session token, an OAuth credential) is a secret output.
-    const sensitive = connectionSpecs[kind].options.filter((o) => o.sensitive).map((o) => o.arg);
-    const props = connectionProps(kind, args) as Record<string, unknown>;
-    // An output that repeats an argument (PROGRESS TOPIC read back) goes out as a placeholder input of its key,
-    // secret exactly when that argument is: the engine marks an output secret by the key of a secret input.
-    const given = args as unknown as Record<string, unknown>;
-    for (const o of spec.catalogOutputs)
-      if (o.echoes?.length) props[o.output] = pulumi.output(o.echoes.map((a) => given[a])).apply(() => '');
-    super(...registerObject(kind, type, name, props as pulumi.Inputs, outputs, sensitive, opts));
+    super(
+      ...quietly(() => {
+        const spec = connectionSpecs[kind];
+        const outputs = [
+          'connectionId',
+          'createSql',
+          ...[...spec.catalogOutputs, ...(spec.derivedOutputs ?? [])].map((o) => o.output),
+        ];
+        // A credential given as text (a session token, an OAuth credential) is a secret output.
+        const sensitive = connectionSpecs[kind].options.filter((o) => o.sensitive).map((o) => o.arg);
+        const props = connectionProps(kind, args) as Record<string, unknown>;
+        // An output that repeats an argument (PROGRESS TOPIC read back) goes out as a placeholder input of its key,
+        // secret exactly when that argument is: the engine marks an output secret by the key of a secret input.
+        const given = args as unknown as Record<string, unknown>;
+        for (const o of spec.catalogOutputs)
+          if (o.echoes?.length) props[o.output] = pulumi.output(o.echoes.map((a) => given[a])).apply(() => '');
+        return registerObject(kind, type, name, props as pulumi.Inputs, outputs, sensitive, opts);
+      }),
+    );
   }
 }

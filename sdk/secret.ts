@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { MaterializeObject, registerObject, type ObjectArgs } from './base';
+import { quietly } from './shim';
 
 export interface SecretArgs extends ObjectArgs {
   /**
@@ -17,7 +18,18 @@ export class Secret extends MaterializeObject {
   declare readonly value: pulumi.Output<string>;
 
   constructor(name: string, args: SecretArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, value: pulumi.secret(args.value) };
-    super(...registerObject('secret', 'Secret', name, props, ['secretId'], ['value'], opts));
+    super(
+      ...quietly(() =>
+        registerObject(
+          'secret',
+          'Secret',
+          name,
+          { ...args, value: pulumi.secret(args.value) },
+          ['secretId'],
+          ['value'],
+          opts,
+        ),
+      ),
+    );
   }
 }

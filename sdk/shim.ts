@@ -1,48 +1,103 @@
-// The provider object every resource of one kind shares. Pulumi serializes it into each resource's
-// state (`__provider`); it holds nothing but the kind and a `require` of this package's provider
-// entry, run at call time in the provider process. So the state carries no credentials and no code
+// What every resource of this package stores as `__provider`: a small CommonJS module that the dynamic-provider
+// process evaluates (`requireFromString(__provider).handler()`, once per distinct text per process) and whose
+// methods `require` this package's provider entry at call time. So the state carries no credentials and no code
 // that goes stale: refresh and destroy run the installed package (pulumi-dynamic-providers.md §5.1).
-import type * as pulumi from '@pulumi/pulumi';
+//
+// It is written here as text rather than produced by `pulumi.dynamic.Resource`'s closure serializer: the
+// serializer wraps each of the seven methods in its own `with` environment (about 2.8 KB per resource, stored
+// twice, in the inputs and in the outputs, and sent with every check, diff and create), and loading it costs the
+// program TypeScript's compiler and npm's package tree. This text is about a quarter of that, and the engine
+// handles it exactly as it handles a serialized provider (same type token, same `pulumi-nodejs` provider).
+import * as pulumi from '@pulumi/pulumi';
 import { checkInlineProgram } from './inline-check';
 
-type ShimKind = string;
+const ENTRY = 'pulumi-materialize-connections/provider';
+const METHODS = ['configure', 'check', 'diff', 'create', 'read', 'update', 'delete'];
 
-function makeShim(kind: ShimKind): pulumi.dynamic.ResourceProvider {
-  // The provider process resolves the package from its working directory (the program's folder, or an
-  // Automation API work dir): when that fails, say what to do instead of a bare "Cannot find module".
-  const load = () => {
+/**
+ * The provider module for one kind. The provider process resolves the package from its working directory (the
+ * program's folder, or an Automation API work dir): when that fails, it says what to do instead of a bare
+ * "Cannot find module".
+ */
+export function providerModule(kind: string): string {
+  return [
+    `const kind = ${JSON.stringify(kind)};`,
+    'function load() {',
+    `  try { return require('${ENTRY}').dynamicProvider(kind); } catch (e) {`,
+    `    if (e.code !== 'MODULE_NOT_FOUND' || !String(e).includes("'${ENTRY}")) throw e;`,
+    `    throw new Error('${ENTRY} cannot be loaded from ' + process.cwd() + ', where Pulumi started the ' +`,
+    '      "dynamic-provider process. An Automation API program: pass workspaceOptions() of \'pulumi-materialize-" +',
+    '      "connections/automation\' to LocalWorkspace. Otherwise: install the package where the program is.");',
+    '  }',
+    '}',
+    'exports.handler = () => {',
+    '  const provider = {};',
+    `  for (const m of ${JSON.stringify(METHODS)}) provider[m] = async (...args) => load()[m](...args);`,
+    '  return provider;',
+    '};',
+    '',
+  ].join('\n');
+}
+
+const modules = new Map<string, string>();
+
+/** A dynamic resource (`pulumi-nodejs:dynamic/materialize:<type>`) whose provider is this package's, for `kind`. */
+export abstract class ShimResource extends pulumi.CustomResource {
+  protected constructor(
+    kind: string,
+    type: string,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    checkInlineProgram();
+    let text = modules.get(kind);
+    if (text === undefined) modules.set(kind, (text = providerModule(kind)));
+    const restore = withoutPromiseStacks();
     try {
-      return require('pulumi-materialize-connections/provider').dynamicProvider(kind);
+      super(`pulumi-nodejs:dynamic/materialize:${type}`, name, { ...props, __provider: text }, opts);
     } catch (e) {
-      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !/'pulumi-materialize-connections\//.test(`${e}`))
-        throw e;
-      throw new Error(
-        `pulumi-materialize-connections/provider cannot be loaded from ${process.cwd()}, where Pulumi started ` +
-          "the dynamic-provider process. An Automation API program: pass workspaceOptions() of 'pulumi-" +
-          "materialize-connections/automation' to LocalWorkspace. Otherwise: install the package where the program is.",
-      );
+      restore();
+      throw withFrames(e);
+    } finally {
+      restore();
     }
-  };
-  return {
-    configure: async (req) => load().configure(req),
-    check: async (olds, news) => load().check(olds, news),
-    diff: async (id, olds, news) => load().diff(id, olds, news),
-    create: async (inputs) => load().create(inputs),
-    read: async (id, props) => load().read(id, props),
-    update: async (id, olds, news) => load().update(id, olds, news),
-    delete: async (id, props) => load().delete(id, props),
+  }
+}
+
+/**
+ * Registering a resource makes four promises per property, and @pulumi/pulumi captures a stack trace for each one
+ * (through source-map-support): most of the program's time with 20-odd properties per resource. Those stacks
+ * are only printed when PULUMI_DEBUG_PROMISE_LEAKS is set, so without it they are captured empty. The
+ * resource's own stack trace and source position (in the state) do not depend on this: Pulumi captures them
+ * with an unlimited depth of its own. An error thrown while registering (a bad option) gets the frames of the
+ * constructor's caller (withFrames). Returns the function that restores the limit.
+ */
+export function withoutPromiseStacks(): () => void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return () => {
+    Error.stackTraceLimit = limit;
   };
 }
 
-const shims = new Map<ShimKind, pulumi.dynamic.ResourceProvider>();
-
-/** One provider object per kind, so Pulumi serializes it once per program (its cache is by identity). */
-export function shimFor(kind: ShimKind): pulumi.dynamic.ResourceProvider {
-  checkInlineProgram();
-  let shim = shims.get(kind);
-  if (!shim) {
-    shim = makeShim(kind);
-    shims.set(kind, shim);
+/** Runs `fn` (the program-side work of building a resource's inputs) without promise stacks, as above. */
+export function quietly<T>(fn: () => T): T {
+  const restore = withoutPromiseStacks();
+  try {
+    return fn();
+  } catch (e) {
+    restore();
+    throw withFrames(e);
+  } finally {
+    restore();
   }
-  return shim;
+}
+
+/** An error made while stacks were off gets the frames of where the resource was constructed. */
+function withFrames(e: unknown): unknown {
+  if (e instanceof Error && typeof e.stack === 'string' && !/\n\s+at /.test(e.stack))
+    e.stack += `\n${(new Error().stack ?? '').split('\n').slice(2).join('\n')}`;
+  return e;
 }
