@@ -98,6 +98,9 @@ export class CampaignStack {
       };
       const timers = [setTimeout(kill, o.timeoutMs ?? 300_000)];
       if (o.killAfterMs !== undefined) timers.push(setTimeout(kill, o.killAfterMs));
+      // A CLI that exits before reading its input (killed, crashed at start) must not crash the campaign: its
+      // exit code and output tell what happened.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(o.input ?? '');
       child.on('close', (code) => {
         timers.forEach(clearTimeout);
