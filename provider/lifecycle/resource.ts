@@ -1,7 +1,8 @@
 // The one lifecycle every managed object goes through (check, diff, create, read, update, delete),
-// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT), update 3,
-// read 1, delete 2, check 0, diff 0 (1 when the Materialize address changed), and once per pool the
-// environment id (pool.ts).
+// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT; +1 to name what holds
+// the name after "already exists"), update 3, read 1, delete 2 (+1 connection and environment id at the recorded
+// address when the settings now reach another environment), check 0, diff 0 (1 when the Materialize address
+// changed), and once per pool the environment id (pool.ts).
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
