@@ -179,14 +179,18 @@ class Checkout {
 
 /**
  * Runs `fn` on one pooled client. A statement that is safe to repeat (a catalog read, a DROP IF EXISTS) and
- * lost its connection (a pooled client the server closed while idle, a dropped network) is sent once more
- * on a new connection. A CREATE or ALTER is never sent twice, and nothing is repeated after a timeout.
+ * lost its connection (a pooled client the server closed while idle, a dropped network) is sent again on
+ * another connection, until one answers or every pooled client and a new one have failed. A CREATE or ALTER is never sent twice, and nothing is repeated after a timeout.
  * After a lost connection or a timeout, later statements of the same operation (a compensating DROP, a
  * read-back) run on a fresh connection, so what happened can still be found out.
  */
 export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Promise<T>): Promise<T> {
   let current = new Checkout(await connect(e));
-  const send = async <R extends QueryResultRow>(sql: string, params: unknown[] | undefined, retried: boolean) => {
+  // A lost connection takes the pool's idle clients with it (a server restart, a dropped network), and the
+  // pool learns of each only when it is used: a repeat may be handed one of them, so it may take as many
+  // attempts as the pool has clients, plus one for a new connection.
+  const attempts = e.poolSize + 2;
+  const send = async <R extends QueryResultRow>(sql: string, params: unknown[] | undefined, attempt: number) => {
     if (current.broken) {
       current.release();
       current = new Checkout(await connect(e));
@@ -198,16 +202,14 @@ export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Pr
       if (err instanceof DatabaseError) throw err;
       current.broken ??= err as Error;
       const timedOut = (err as Error).message === QUERY_TIMEOUT;
-      if (!retried && !timedOut && IDEMPOTENT.test(sql)) return send<R>(sql, params, true);
+      if (attempt < attempts && !timedOut && IDEMPOTENT.test(sql)) return send<R>(sql, params, attempt + 1);
       throw unknownOutcome(err as Error, e);
     }
   };
   try {
-    const environmentId = await environmentOf(e, () =>
-      send<{ environment_id: unknown }>(ENVIRONMENT_ID_SQL, [], false),
-    );
+    const environmentId = await environmentOf(e, () => send<{ environment_id: unknown }>(ENVIRONMENT_ID_SQL, [], 1));
     return await fn({
-      query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => send<R>(sql, params, false),
+      query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => send<R>(sql, params, 1),
       environmentId,
     });
   } finally {

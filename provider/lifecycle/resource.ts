@@ -7,7 +7,7 @@ import { specFor, type Args, type ConnectionKind, type Failure } from '../specs'
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
 import { COMPUTED } from '../render';
-import { qualifiedName, resolveLocation } from '../sql/quote';
+import { qualifiedName, resolveLocation, type ObjectLocation } from '../sql/quote';
 import { LIFECYCLE_ARGS, SECRET_INPUTS } from '../args';
 import { scrubRendered } from '../scrub';
 import { secretInputValues } from './secret-inputs';
@@ -298,6 +298,27 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     }
   }
 
+  /**
+   * This create's CREATE succeeded (the object at that name is its own), then reading its catalog id failed (a
+   * lost connection, a refused read), so Pulumi cannot be handed the object: undo it, or say exactly what is left.
+   */
+  async function undoUnreadCreate(s: Session, location: ObjectLocation, lost: Error): Promise<Error> {
+    const what = `${adapter.label} ${qualifiedName(location)}`;
+    try {
+      await s.query(dropSql(adapter.objectType, location));
+      return new MaterializeError(
+        `${what} was created, then ${lost.message}; it was dropped again, so nothing is left`,
+      );
+    } catch (err) {
+      const failed = materializeError(err, 'dropping it again', []);
+      return new MaterializeError(
+        `${what} was created, but reading its catalog id failed and ${failed.message}: it exists in Materialize ` +
+          'and not in the state. The next `pulumi up` reports that it already exists: then set adoptExisting: true ' +
+          'on this resource for one `pulumi up` (README "After a killed `pulumi up`"), or drop it by hand.',
+      );
+    }
+  }
+
   function outputs(inputs: Props, row: CatalogRow, s: Session): Props {
     const computed = adapter.computedOutputs(row);
     if (typeof computed.createSql === 'string') computed.createSql = shown(computed.createSql, inputs);
@@ -463,6 +484,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
             'refuses if it does not; then force the replacement again.',
         );
       return withSession(endpointOf(inputs), async (s) => {
+        let created = false;
         let row = inputs.adoptExisting === true ? await readBack(s, inputs, { location }) : undefined;
         if (row && row.type !== undefined && adapter.kind && row.type !== specFor(adapter.kind).catalogType)
           throw heldByOther(inputs, { id: row.id, type: 'connection', connectionType: row.type });
@@ -488,6 +510,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
           const [create, ...after] = adapter.createStatements(args);
           try {
             await s.query(create);
+            created = true;
           } catch (err) {
             // Another type under the name: adoptExisting cannot help, so the error says what is there instead.
             const holder = isAlreadyExists(err) ? await readNameHolder(s, location).catch(() => undefined) : undefined;
@@ -537,7 +560,12 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
             throw err;
           }
         }
-        row ??= await readBack(s, inputs, { location });
+        try {
+          row ??= await readBack(s, inputs, { location });
+        } catch (err) {
+          if (!created) throw err;
+          throw await undoUnreadCreate(s, location, err as Error);
+        }
         if (!row)
           throw new MaterializeError(
             `${adapter.label} ${qualifiedName(location)} was created but cannot be found in the catalog`,

@@ -72,6 +72,8 @@ const CATALOG_TYPE: Partial<Record<ModelResource['kind'], string>> = {
   aws: 'aws',
 };
 
+/** The create's refusal when the name is held by an object this resource does not manage. */
+const NAME_HELD_BY_THE_STACK = /already exists and is not managed by this resource/;
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const TYPE_SECRET = 'pulumi-nodejs:dynamic/materialize:Secret';
 const isObject = (r: StateResource) =>
@@ -91,6 +93,10 @@ export class Schedule {
   private readonly watcher: BastionWatcher;
   private model: Model;
   private strangers = new Map<string, Stranger>();
+  /** The state after the previous step, to see what a delete left in place (adoptExisting). */
+  private lastState?: Checkpoint;
+  /** IAM roles an AwsConnectionRole with adoptExisting left in place when it was deleted. */
+  private readonly releasedRoles = new Set<string>();
   /** Out-of-band changes or failed steps since the last converging run: the state may lag the catalog. */
   private unsettled = false;
   private needles: Canary[] = [];
@@ -518,8 +524,39 @@ export class Schedule {
     if (leaks.length) throw new Violation('I4', describe(leaks.slice(0, 3)));
     const state: Checkpoint = JSON.parse(exported.stdout);
     const snap = await this.world.catalog.snapshot(this.schemas);
+    await this.releaseAdopted(state, snap);
     await this.checkStrangers(state, snap);
     if (strict) await this.checkStateInCatalog(state, snap);
+  }
+
+  /**
+   * The README's ownership rule: a resource whose state says `adoptExisting: true` leaves its object (or IAM role)
+   * in place when it is deleted (removed, destroyed). What it left is nobody's from then on: a stranger that must
+   * survive like any other, which a later resource with adoptExisting may take over.
+   */
+  private async releaseAdopted(state: Checkpoint, snap: Map<string, CatalogObject>): Promise<void> {
+    const before = this.lastState;
+    this.lastState = state;
+    if (!before) return;
+    const held = new Set(this.urns(state).map((r) => r.id));
+    const byId = new Map([...snap.values()].map((o) => [o.id, o]));
+    for (const r of this.urns(before)) {
+      if (r.outputs?.adoptExisting !== true || held.has(r.id)) continue;
+      if (isObject(r)) {
+        const left = byId.get(String(r.id));
+        if (!left || this.strangers.has(key(left.schema, left.name))) continue;
+        this.strangers.set(key(left.schema, left.name), left);
+        this.note(
+          `  ${left.schema}.${left.name} (${left.id}) left in place by ${r.urn.split('::').pop()}'s delete (adoptExisting): a stranger now`,
+        );
+      } else if (typeof r.outputs?.roleId === 'string') {
+        const role = await this.world.iam.send(new GetRoleCommand({ RoleName: String(r.id) })).catch(() => undefined);
+        if (role?.Role?.RoleId === r.outputs.roleId) {
+          this.releasedRoles.add(String(r.id).toLowerCase());
+          this.note(`  IAM role ${r.id} left in place by ${r.urn.split('::').pop()}'s delete (adoptExisting)`);
+        }
+      }
+    }
   }
 
   /** I1: every object the state holds exists in the catalog with the state's id (and every role in IAM). */
@@ -600,6 +637,13 @@ export class Schedule {
     if (this.o.inject === 'I1') await this.injectDrop();
     let up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
     this.note(`final: up --refresh -> exit ${up.code}`);
+    if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {
+      // A name this update frees (a removed resource's object, a rename away) is taken by another resource in
+      // the same update: Pulumi creates before it deletes and runs independent steps at once, and stops at the
+      // first error, so plain `up` can fail every time. The README's recovery: let the rest of the update run.
+      up = await this.cli(['up', '--yes', '--skip-preview', '--refresh', '--continue-on-error']);
+      this.note(`final: up --refresh --continue-on-error (a name freed and taken in one update) -> exit ${up.code}`);
+    }
     if (up.code !== 0) {
       // One more try: a failed step can leave work that needs the refreshed state first.
       up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
@@ -707,7 +751,10 @@ export class Schedule {
           `${k} (${snap.get(k)!.id}) is in the catalog but neither in the program nor a stranger`,
         );
     for (const name of this.gen.roleNames)
-      if (!this.model.resources.some((r) => r.kind === 'role' && r.name === name)) {
+      if (
+        !this.model.resources.some((r) => r.kind === 'role' && r.name === name) &&
+        !this.releasedRoles.has(name.toLowerCase())
+      ) {
         const role = await this.world.iam.send(new GetRoleCommand({ RoleName: name })).catch(() => undefined);
         if (role?.Role) throw new Violation('I3', `IAM role ${name} is no longer in the program but still exists`);
       }

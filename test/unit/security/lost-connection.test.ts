@@ -75,6 +75,21 @@ async function replyLost<T>(nth: number, op: () => Promise<T>): Promise<PromiseS
   );
 }
 
+/** Leaves `n` clients idle in the pool: `n` sessions held at once, each having sent a statement. */
+async function warmPool(n: number): Promise<void> {
+  let ready = 0;
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const held = Array.from({ length: n }, () =>
+    withSession(resolveEndpoint(materialize()), async (s) => {
+      await s.query('SELECT 1');
+      if (++ready === n) open();
+      await gate;
+    }),
+  );
+  await Promise.all(held);
+}
+
 const lost =
   /the connection to Materialize was lost \(Connection terminated unexpectedly\); whether Materialize applied the statement is unknown, so the object's state is unknown/;
 
@@ -141,6 +156,86 @@ describe('create (CREATE, COMMENT, SELECT)', () => {
     await expect(secret.create(inputs('lc_create_6'))).rejects.toThrow(
       /already exists and is not managed by this resource/,
     );
+  });
+});
+
+describe('a lost connection takes the idle pooled clients with it (the fault campaign, seed 3017)', () => {
+  test.each([0, 1, 3, 7])(
+    'the read-back after a CREATE lost with %i other clients idle: sent again until a live connection answers, the object is recorded',
+    async (idle) => {
+      const name = `lc_pool_${idle}`;
+      await warmPool(idle + 1);
+      const r = await replyLost(3, () =>
+        secret.create({ name, value: 'v4lue-of-secret', comment: 'c', materialize: materialize() }),
+      );
+      const row = await found(name);
+      expect(r).toEqual({ status: 'fulfilled', value: expect.objectContaining({ id: row!.id }) });
+      const reads = mine().filter((e) => e.sql.startsWith('SELECT o.id,'));
+      // The lost one, each dead idle client tried, and the one that answered; never more than the pool allows.
+      expect(reads.length).toBeGreaterThanOrEqual(2);
+      expect(reads.length).toBeLessThanOrEqual(2 + idle + 1);
+    },
+  );
+});
+
+describe('the CREATE succeeded, reading its catalog id did not', () => {
+  const refused = { code: 'XX000', message: 'injected: read refused' };
+  const inputs = (name: string) => ({ name, value: 'v4lue-of-secret', materialize: materialize() });
+
+  test('the object is dropped again: nothing is left that Pulumi does not know', async () => {
+    mz.clearLog();
+    mz.faults.failNext(1, refused, 'SELECT');
+    await expect(secret.create(inputs('lc_unread_1'))).rejects.toThrow(
+      /^secret "materialize"\."public"\."lc_unread_1" was created, then reading secret "materialize"\."public"\."lc_unread_1": injected: read refused(.|\n)*; it was dropped again, so nothing is left$/,
+    );
+    expect(await found('lc_unread_1')).toBeUndefined();
+    expect(mine().map((e) => e.sql.split(' ').slice(0, 2).join(' '))).toEqual([
+      'CREATE SECRET',
+      'SELECT o.id,',
+      'DROP SECRET',
+    ]);
+  });
+
+  test('the DROP refused too: the error says the object exists and is not in the state, and how to take it over', async () => {
+    mz.faults.failNext(1, refused, 'SELECT');
+    mz.faults.failNext(1, { code: 'XX000', message: 'injected: drop refused' }, 'DROP');
+    const err = await secret.create(inputs('lc_unread_2')).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toBe(
+      'secret "materialize"."public"."lc_unread_2" was created, but reading its catalog id failed and dropping it ' +
+        'again: injected: drop refused\n(SQLSTATE XX000): it exists in Materialize and not in the state. The next ' +
+        '`pulumi up` reports that it already exists: then set adoptExisting: true on this resource for one `pulumi up` ' +
+        '(README "After a killed `pulumi up`"), or drop it by hand.',
+    );
+    const row = await found('lc_unread_2');
+    expect(row).toBeDefined();
+    // What the message promises: adoption takes it over.
+    const adopted = await secret.create({ ...inputs('lc_unread_2'), adoptExisting: true });
+    expect(adopted.id).toBe(row!.id);
+  });
+});
+
+describe('nothing untracked, wherever the connections drop among concurrent creates', () => {
+  // Three creates at once (CREATE, COMMENT, SELECT each) on a pool with idle clients; every connection drops
+  // after the nth statement. Whatever n: an object in the catalog is one Pulumi is told about (the create's
+  // result, or the id of its failure); a create that reports nothing made left nothing.
+  test.each([1, 2, 3, 4, 5, 6, 7, 8, 9])('all connections dropped after statement %i', async (n) => {
+    const names = [0, 1, 2].map((i) => `lc_many_${n}_${i}`);
+    await warmPool(4);
+    mz.clearLog();
+    mz.faults.dropAfterNext(n);
+    const results = await Promise.allSettled(
+      names.map((name) => secret.create({ name, value: 'v4lue-of-secret', comment: 'c', materialize: materialize() })),
+    );
+    mz.faults.reset();
+    for (const [i, name] of names.entries()) {
+      const row = await found(name);
+      const r = results[i];
+      const told = r.status === 'fulfilled' ? r.value.id : (r.reason as { id?: string }).id;
+      expect({ name, inCatalog: row?.id, toldPulumi: told }).toEqual({ name, inCatalog: row?.id, toldPulumi: row?.id });
+    }
   });
 });
 
