@@ -167,3 +167,35 @@ export function humanizeCreateSql(createSql: string): string {
     reference ? (name as string) : match,
   );
 }
+
+/** What holds a name in a schema, whatever its type: a secret, a connection (with its type), a table, ... */
+export interface NameHolder {
+  id: string;
+  /** mz_objects.type: `secret`, `connection`, `table`, `view`, `source`, ... */
+  type: string;
+  /** mz_connections.type when the holder is a connection. */
+  connectionType?: string;
+}
+
+/** One SELECT, made only after a CREATE met "already exists", to say in the error what holds the name. */
+export async function readNameHolder(s: Queryable, location: ResolvedLocation): Promise<NameHolder | undefined> {
+  const rows = await s.query(
+    [
+      'SELECT o.id, o.type, c.type AS connection_type',
+      'FROM mz_catalog.mz_objects o',
+      'JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id',
+      'JOIN mz_catalog.mz_databases d ON d.id = s.database_id',
+      'LEFT JOIN mz_catalog.mz_connections c ON c.id = o.id',
+      'WHERE d.name = $1 AND s.name = $2 AND o.name = $3',
+    ].join('\n'),
+    [location.databaseName, location.schemaName, location.name],
+  );
+  const row = rows[0] as Row | undefined;
+  if (!row) return undefined;
+  const connectionType = text(row, 'connection_type', true);
+  return {
+    id: text(row, 'id') as string,
+    type: text(row, 'type') as string,
+    ...(connectionType ? { connectionType } : {}),
+  };
+}

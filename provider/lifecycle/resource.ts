@@ -1,7 +1,8 @@
 // The one lifecycle every managed object goes through (check, diff, create, read, update, delete),
-// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT), update 3,
-// read 1, delete 2, check 0, diff 0 (1 when the Materialize address changed), and once per pool the
-// environment id (pool.ts).
+// over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT; +1 to name what holds
+// the name after "already exists"), update 3, read 1, delete 2 (+1 connection and environment id at the recorded
+// address when the settings now reach another environment), check 0, diff 0 (1 when the Materialize address
+// changed), and once per pool the environment id (pool.ts).
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
@@ -11,7 +12,7 @@ import { LIFECYCLE_ARGS, SECRET_INPUTS } from '../args';
 import { scrubRendered } from '../scrub';
 import { secretInputValues } from './secret-inputs';
 import type { ObjectAdapter } from './adapters';
-import type { CatalogRow } from './catalog';
+import { readNameHolder, type CatalogRow, type NameHolder } from './catalog';
 import {
   configureFromStack,
   endpointIdentity,
@@ -133,6 +134,9 @@ const adoptedHere = new Set<string>();
  */
 const unconfirmedMoves = new Map<string, string>();
 
+/** The refusal of an operation whose object lives in another environment than the settings now reach. */
+class ElsewhereError extends MaterializeError {}
+
 function isDependency(err: unknown): boolean {
   return /still depended upon by/.test((err as Error)?.message ?? '');
 }
@@ -170,7 +174,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
   const placeKey = (address: string, props: Props) => `${address}/${nameOf(props)}`;
 
   function livesElsewhere(props: Props, stored: string, current: string): MaterializeError {
-    return new MaterializeError(
+    return new ElsewhereError(
       `${adapter.label} ${nameOf(props)} lives in the Materialize at ${stored}, but the settings now point at ` +
         `${current}. Restore materialize:host/port (or MZ_HOST/MZ_PORT, or the resource's materialize input) to ` +
         'reach it, or remove it from the stack with `pulumi state delete`.',
@@ -200,6 +204,51 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       if (typeof recorded === 'string') unconfirmedMoves.delete(placeKey(current, props));
       return fn(s);
     });
+  }
+
+  /**
+   * The settings with the host and port the object was last reached at (`materializeEndpoint`), for a delete
+   * whose settings now reach another environment; undefined when the state recorded no usable address.
+   */
+  function recordedEndpoint(props: Props) {
+    const stored = props[ENDPOINT_OUTPUT];
+    if (typeof stored !== 'string') return undefined;
+    const colon = stored.lastIndexOf(':');
+    const port = Number(stored.slice(colon + 1));
+    if (colon <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+    const own = (props.materialize ?? {}) as MaterializeEndpoint;
+    return resolveEndpoint({ ...own, host: stored.slice(0, colon), port });
+  }
+
+  /**
+   * `withExisting` for a delete: when the settings now reach another environment (a forced replacement after a
+   * change of materialize:host/port in config created the new object there: the engine skips diff, which
+   * refuses such a move, and its create cannot see the old address), the object is dropped where the state
+   * recorded it, at its recorded address with the current credentials, once that address proves to reach the
+   * recorded environment. Everything it needs is in the state, so a later process finishes the replacement alike.
+   */
+  async function withOwnEnvironment<T>(props: Props, fn: (s: Session) => Promise<T>): Promise<T> {
+    try {
+      return await withExisting(props, fn);
+    } catch (err) {
+      const recorded = props[ENVIRONMENT_OUTPUT];
+      const there = recordedEndpoint(props);
+      if (!(err instanceof ElsewhereError) || typeof recorded !== 'string' || !there) throw err;
+      let reached: string | undefined;
+      try {
+        return await withSession(there, async (s) => {
+          reached = s.environmentId;
+          if (s.environmentId !== recorded) throw err;
+          return fn(s);
+        });
+      } catch (second) {
+        if (second === err || reached !== undefined) throw second;
+        throw new MaterializeError(
+          `${err.message} Dropping it where it was recorded (${String(props[ENDPOINT_OUTPUT])}) failed too: ` +
+            `${(second as Error).message}`,
+        );
+      }
+    }
   }
 
   /**
@@ -289,6 +338,25 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
   function actualOutputs(inputs: Props, row: CatalogRow, previous: Props, s: Session): Props {
     const notSql = Object.fromEntries(Object.entries(inputs).filter(([k]) => !adapter.argKeys.includes(k)));
     return outputs({ ...notSql, ...adapter.argsFromRow(row, previous) }, row, s);
+  }
+
+  /** Whether `holder` is an object of this resource's own type (the only kind adoptExisting can take over). */
+  function isOwnKind(holder: NameHolder): boolean {
+    return adapter.kind
+      ? holder.type === 'connection' && holder.connectionType === specFor(adapter.kind).catalogType
+      : holder.type === 'secret';
+  }
+
+  /** A name held by an object of another type: what holds it, and what to do; adoptExisting cannot help. */
+  function heldByOther(props: Props, holder: NameHolder): MaterializeError {
+    const what = `the ${holder.connectionType ? `${holder.connectionType} connection` : holder.type}`;
+    return new MaterializeError(
+      `${adapter.label} ${nameOf(props)} cannot be created: the name is held by ${what} (catalog id ${holder.id}), ` +
+        `not by a ${adapter.label}` +
+        (props.adoptExisting === true ? ', and adoptExisting takes over only an object of the same type' : '') +
+        '. Nothing was changed. Give this resource another `name` (or `schemaName`), or drop or rename that ' +
+        'object in Materialize if it is not needed, then run `pulumi up` again',
+    );
   }
 
   /** The object's catalog row, found by its old name, when it is still the object with this id. */
@@ -418,6 +486,8 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       return withSession(endpointOf(inputs), async (s) => {
         let created = false;
         let row = inputs.adoptExisting === true ? await readBack(s, inputs, { location }) : undefined;
+        if (row && row.type !== undefined && adapter.kind && row.type !== specFor(adapter.kind).catalogType)
+          throw heldByOther(inputs, { id: row.id, type: 'connection', connectionType: row.type });
         if (row) {
           if (takenHere.has(`${s.environmentId}/${row.id}`))
             throw new MaterializeError(
@@ -442,6 +512,9 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
             await s.query(create);
             created = true;
           } catch (err) {
+            // Another type under the name: adoptExisting cannot help, so the error says what is there instead.
+            const holder = isAlreadyExists(err) ? await readNameHolder(s, location).catch(() => undefined) : undefined;
+            if (holder && !isOwnKind(holder)) throw heldByOther(inputs, holder);
             if (isAlreadyExists(err))
               throw materializeError(
                 err,
@@ -591,7 +664,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       const recordedPlace = typeof props[ENDPOINT_OUTPUT] === 'string' ? props[ENDPOINT_OUTPUT] : placeOf(props);
       // Possibly held by another resource now (see replacementsPlanned): left in place, never dropped.
       if (props.adoptExisting === true && !replacementsPlanned.has(placeKey(String(recordedPlace), props))) return;
-      await withExisting(props, async (s) => {
+      await withOwnEnvironment(props, async (s) => {
         if (adoptedHere.has(`${s.environmentId}/${id}`)) return;
         // DROP addresses the object by name: drop it only while the name is still this object (A7). Gone, or
         // another object under the name, means there is nothing of this resource's left to drop.

@@ -188,6 +188,49 @@ describe('a forced replacement after the Materialize address changed in the stac
     await s.setConfig('trigger', '1');
     await s.ok(['preview', '--expect-no-changes']);
   });
+
+  test.each([
+    ['`up --replace`', ['--replace', TUNNEL_URN]],
+    ['`up --target-replace`', ['--target-replace', TUNNEL_URN]],
+    ['`pulumi state taint` then `up`', []],
+  ])(
+    'another environment, %s (the engine checks with no old inputs and skips diff): the replacement completes, the old object dropped where the state recorded it',
+    async (how, flags) => {
+      const s = await freshStack({ alone: 'true' });
+      await s.ok(['up', '--yes', '--skip-preview']);
+      const before = await catalog();
+      expect(Object.keys(before)).toEqual(['t']);
+      await s.setConfig('materialize:port', new URL(other.url).port);
+      // A plain preview refuses the move (A4); the forced replacement cannot be refused, so it must finish whole.
+      const refused = await s.run(['preview']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.output).toContain('and the change comes from materialize:host/port in the stack config');
+      if (how.includes('taint')) await s.ok(['state', 'taint', TUNNEL_URN]);
+      await s.ok(['up', '--yes', '--skip-preview', ...flags]);
+      const moved = await catalog(other.url);
+      expect(Object.keys(moved)).toEqual(['t']);
+      expect(await catalog()).toEqual({});
+      expect(await stateIds(s)).toEqual({ tunnel: moved.t });
+      await s.ok(['preview', '--expect-no-changes']);
+      await s.ok(['destroy', '--yes', '--skip-preview']);
+      expect(await catalog(other.url)).toEqual({});
+    },
+  );
+
+  test('another environment, `replaceOnChanges` (the engine asks diff): refused in diff, nothing created there', async () => {
+    const s = await freshStack({ alone: 'true', replaceOnChanges: 'true' });
+    await s.ok(['up', '--yes', '--skip-preview']);
+    const before = await catalog();
+    await s.setConfig('materialize:port', new URL(other.url).port);
+    const forced = await s.run(['up', '--yes', '--skip-preview']);
+    expect(forced.code).not.toBe(0);
+    expect(forced.output).toContain('and the change comes from materialize:host/port in the stack config');
+    expect(await catalog(other.url)).toEqual({});
+    expect(await catalog()).toEqual(before);
+    expect(await stateIds(s)).toEqual({ tunnel: before.t });
+    await s.setConfig('materialize:port', standinPort());
+    await s.ok(['preview', '--expect-no-changes']);
+  });
 });
 
 describe('AwsConnectionRole against moto', () => {

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { BastionWatcher, outsideBlock } from './bastion-file';
 import { ModelGen, Rng } from './model';
 import type { Model } from './program/model-types';
-import { CutProxy } from './proxy';
+import { CutProxy } from '../services/cut-proxy';
 
 const env = {} as Model['env'];
 

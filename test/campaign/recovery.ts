@@ -101,8 +101,9 @@ export async function recoveryScenario(world: World): Promise<string[]> {
     expect('the stack does not converge after the adoption', preview.code === 0, preview.output);
     log.push(`up with adoptExisting: the object ${id} is the stack's again; preview --expect-no-changes passes`);
 
-    // README: --import-pending-creates does not bring these resources back (the engine drops them). If this
-    // starts to hold, the README's advice must change.
+    // README: --import-pending-creates does not bring these resources back: the engine never reads the `importing`
+    // operation the CLI turns the pending create into (test/acceptance/pending-import.test.ts shows it without this
+    // package). If this starts to hold, the README's advice must change.
     pendingCreate();
     const imported = await stack.run([
       'refresh',

@@ -18,6 +18,7 @@ interface Args {
   keepGoing: boolean;
   verbose: boolean;
   without: Set<string>;
+  forcedRoutes: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -38,6 +39,7 @@ function parse(argv: string[]): Args {
     keepGoing: argv.includes('--keep-going'),
     verbose: argv.includes('--verbose'),
     without: new Set((get('--without') ?? '').split(',').filter(Boolean)),
+    forcedRoutes: argv.includes('--forced-routes'),
   };
 }
 
@@ -97,7 +99,13 @@ async function main(): Promise<number> {
     }
     for (const seed of args.seeds) {
       const t = Date.now();
-      const s = new Schedule(world, { seed, steps: args.steps, keep: args.keep, without: args.without });
+      const s = new Schedule(world, {
+        seed,
+        steps: args.steps,
+        keep: args.keep,
+        without: args.without,
+        forcedRoutes: args.forcedRoutes,
+      });
       try {
         await s.run();
         totals.schedules++;
@@ -113,7 +121,8 @@ async function main(): Promise<number> {
         console.log(
           `\nseed ${seed}: ${what}\nsteps:\n  ${s.steps.join('\n  ')}\n` +
             `reproduce: npm run test:campaign -- --seed ${seed} --steps ${args.steps}` +
-            `${args.without.size ? ` --without ${[...args.without].join(',')}` : ''}\n`,
+            `${args.without.size ? ` --without ${[...args.without].join(',')}` : ''}` +
+            `${args.forcedRoutes ? ' --forced-routes' : ''}\n`,
         );
         if (!args.keepGoing) break;
       }

@@ -37,9 +37,17 @@ export interface ScheduleOptions {
   without?: ReadonlySet<string>;
   /** Every step runs this operation (the self-test). */
   forceOp?: Op;
+  /**
+   * `up --replace` is run as one of the engine's forced routes (`--replace`, `--target-replace`, `pulumi state
+   * taint` then `up`), drawn from a stream of its own, so that every other draw of a seed stays as without it.
+   */
+  forcedRoutes?: boolean;
 }
 
 type Stranger = CatalogObject;
+
+/** The routes to a replacement the engine plans without the provider's diff (`forcedRoutes`). */
+const FORCED_ROUTES = ['--replace', '--target-replace', 'taint'] as const;
 
 const OPS = [
   ['up', 30],
@@ -77,6 +85,8 @@ export class Schedule {
   readonly log: string[] = [];
   readonly stats = { cli: 0, failedSteps: 0, kills: 0, faults: 0, oob: 0, pendingCleared: 0, pendingAdopted: 0 };
   private readonly rng: Rng;
+  /** The forced route of each `up --replace`, a stream apart from `rng` (`forcedRoutes`). */
+  private readonly routes?: Rng;
   private readonly gen: ModelGen;
   private readonly schemas: [string, string];
   private readonly stack: CampaignStack;
@@ -100,6 +110,7 @@ export class Schedule {
     private readonly o: ScheduleOptions,
   ) {
     this.rng = new Rng(o.seed);
+    if (o.forcedRoutes) this.routes = new Rng(o.seed * 7919 + 104729);
     this.schemas = [`camp${o.seed}_a`, `camp${o.seed}_b`];
     this.gen = new ModelGen(this.rng, { seed: o.seed, schemas: this.schemas }, o.without);
     this.stack = new CampaignStack(
@@ -332,7 +343,14 @@ export class Schedule {
         const rs = this.urns(await this.stack.exportState());
         if (!rs.length) return { result: await this.cli(['up', ...common]), label: `${op} (nothing in state: up)` };
         const urn = this.rng.pick(rs).urn;
-        const flag = op === 'up --replace' ? '--replace' : '--target';
+        const route = op === 'up --replace' && this.routes ? this.routes.pick(FORCED_ROUTES) : undefined;
+        if (route === 'taint') {
+          const short = urn.split('::').pop();
+          const taint = await this.stack.run(['state', 'taint', urn]);
+          if (taint.code !== 0) return { result: taint, label: `state taint ${short}` };
+          return { result: await this.cli(['up', ...common]), label: `state taint ${short}, then up` };
+        }
+        const flag = op === 'up --replace' ? (route ?? '--replace') : '--target';
         const extra = op === 'up --target' && this.rng.chance(0.5) ? ['--target-dependents'] : [];
         const short = urn.split('::').pop();
         return {

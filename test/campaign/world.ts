@@ -11,7 +11,7 @@ import { startStandin, type Standin } from '../standin';
 import { CatalogReader } from './catalog';
 import { ROOT } from './cli';
 import { ROLES } from './model';
-import { CutProxy } from './proxy';
+import { CutProxy } from '../services/cut-proxy';
 
 export interface World {
   cliDir: string;

@@ -1,5 +1,5 @@
-// What the bastion's fault tests need around the services' sshd (and what the fault campaign can reuse):
-// a TCP proxy that cuts or silences a connection at a given byte, a private sshd that lets root log in (a
+// What the bastion's fault tests need around the services' sshd (and what the fault campaign can reuse), besides
+// the cuttable proxy of cut-proxy.ts: a private sshd that lets root log in (a
 // privileged login user) and reads a tunnel user's keys from files the test owns, and a bounded wait.
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -20,85 +20,6 @@ export function servicesBastion() {
     /** The operator's private key: the services' sshd lets the test user log in with it. */
     operatorKey: fs.readFileSync(svc.clientKeyFile, 'utf8'),
   };
-}
-
-export interface Cut {
-  /** Client to server ('up') or server to client ('down'). */
-  direction: 'up' | 'down';
-  /** Bytes that pass in that direction before the cut. */
-  after: number;
-  /** 'reset': both sockets reset; 'stall': nothing passes any more, both sockets stay open. */
-  how: 'reset' | 'stall';
-}
-
-export interface Proxy {
-  port: number;
-  /** Bytes passed in each direction, over every connection. */
-  readonly up: number;
-  readonly down: number;
-  /** The cut happened. */
-  readonly cut: boolean;
-  close(): Promise<void>;
-}
-
-/** A proxy to 127.0.0.1:target; with `cut`, the first connection that reaches the byte is cut there, once. */
-export function startProxy(target: number, cut?: Cut): Promise<Proxy> {
-  const counts = { up: 0, down: 0 };
-  let done = false;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    let stalled = false;
-    const pipe = (from: net.Socket, to: net.Socket, direction: 'up' | 'down') =>
-      from.on('data', (chunk: Buffer) => {
-        if (stalled) return;
-        const budget = cut && !done && cut.direction === direction ? cut.after - counts[direction] : Infinity;
-        if (chunk.length < budget) {
-          counts[direction] += chunk.length;
-          to.write(chunk);
-          return;
-        }
-        done = true;
-        counts[direction] += budget;
-        to.write(chunk.subarray(0, budget), () => {
-          if (cut!.how === 'reset') {
-            client.resetAndDestroy();
-            upstream.resetAndDestroy();
-          }
-        });
-        stalled = true;
-      });
-    pipe(client, upstream, 'up');
-    pipe(upstream, client, 'down');
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        get up() {
-          return counts.up;
-        },
-        get down() {
-          return counts.down;
-        },
-        get cut() {
-          return done;
-        },
-        close: () =>
-          new Promise<void>((r) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => r());
-          }),
-      }),
-    ),
-  );
 }
 
 /**

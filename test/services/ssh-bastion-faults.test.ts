@@ -16,11 +16,10 @@ import {
   servicesBastion,
   settledWithin,
   startPrivateSshd,
-  startProxy,
   watchForeignLines,
-  type Cut,
   type PrivateSshd,
 } from './bastion-rig';
+import { CutProxy, type ByteCut as Cut } from './cut-proxy';
 import { services } from './env';
 
 const svc = servicesBastion();
@@ -79,7 +78,7 @@ describe('a connection cut during a write', () => {
     const created = await bastion.create(await checked());
     const old = read();
     const next = await checked({ publicKeys: [k1.pub, k2.pub] }); // keys only added: one write
-    const measure = await startProxy(svc.port);
+    const measure = await new CutProxy('127.0.0.1', svc.port).start();
     await bastion.update(created.id, created.outs, { ...next, port: measure.port });
     await measure.close();
     const fresh = read();
@@ -105,7 +104,7 @@ describe('a connection cut during a write', () => {
     const outcomes: string[] = [];
     for (const cut of cuts) {
       fs.writeFileSync(file, old);
-      const proxy = await startProxy(svc.port, cut);
+      const proxy = await new CutProxy('127.0.0.1', svc.port, cut).start();
       // Whoever reads the file meanwhile (sshd logging a user in) sees the old file or the new one.
       const thirdStates: number[] = [];
       const watcher = setInterval(() => {

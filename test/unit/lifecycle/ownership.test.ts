@@ -139,6 +139,47 @@ describe('where an object lives: the environment, not the spelling of its addres
     }
   });
 
+  test('a forced replacement after a config move: the old delete drops the object where the state recorded it, in any process', async () => {
+    const config = (port: number) => ({
+      config: { get: (k: string) => ({ 'materialize:port': String(port), 'materialize:host': '127.0.0.1' })[k] },
+    });
+    const drops = (s: Standin) =>
+      s
+        .log()
+        .map((l) => l.sql)
+        .filter((sql) => sql.startsWith('DROP'));
+    try {
+      await ssh.configure(config(a.port));
+      const old = await created('moved1', { password: PASSWORD });
+      // `up --replace` after `pulumi config set materialize:port`: the engine checks with no old inputs and
+      // skips diff, so the replacement is created in the new environment; the old delete runs in a new process.
+      const later = newProcess();
+      await later.configure(config(b.port));
+      const replacement = await created('moved1', { password: PASSWORD }, {}, later);
+      expect(replacement.outs.materializeEnvironment).toBe(b.environmentId);
+      a.clearLog();
+      b.clearLog();
+      await later.delete(old.id, old.outs);
+      expect(drops(a)).toEqual(['DROP CONNECTION IF EXISTS "materialize"."public"."moved1"']);
+      expect(drops(b)).toEqual([]);
+      expect(await ids(a)).not.toHaveProperty('moved1');
+      expect((await ids(b)).moved1).toBe(replacement.id);
+      // The recorded address unreachable: refused, naming both places and why.
+      const gone = { ...replacement.outs, materializeEndpoint: '127.0.0.1:1', materializeEnvironment: 'mz-gone' };
+      await expect(later.delete(replacement.id, gone)).rejects.toThrow(
+        `lives in the Materialize at 127.0.0.1:1 (environment mz-gone), but the settings now point at 127.0.0.1:${b.port} ` +
+          `(environment ${b.environmentId}).`,
+      );
+      await expect(later.delete(replacement.id, gone)).rejects.toThrow(
+        'Dropping it where it was recorded (127.0.0.1:1) failed too: ',
+      );
+      expect((await ids(b)).moved1).toBe(replacement.id);
+      await later.delete(replacement.id, replacement.outs);
+    } finally {
+      resetStackConfig();
+    }
+  });
+
   test('read, update and delete refuse an object recorded in another environment, whatever the address says', async () => {
     const { id, outs } = await created('elsewhere1', at(a));
     const recorded = { ...outs, materializeEnvironment: b.environmentId };
@@ -242,4 +283,78 @@ test('keyRotation: an options ALTER that applied and a ROTATE KEYS that failed r
   const retry = (await ssh.check(err.properties!, tunnel('rot1', at(a), { keyRotation: 2, port: 2222 }))).inputs!;
   expect(retry.plannedSql).toEqual([`ALTER CONNECTION "materialize"."public"."rot1" ROTATE KEYS`]);
   await ssh.delete(id, outs);
+});
+
+describe('a name held by an object of another type (D4)', () => {
+  async function outOfBand(statement: string): Promise<string> {
+    const client = new Client({ connectionString: a.url, application_name: 'ownership-test' });
+    await client.connect();
+    try {
+      await client.query(statement);
+      const name = /"([^"]+)"\s+(TO|AS)\b/.exec(statement)![1];
+      return (await client.query('SELECT id FROM mz_catalog.mz_objects WHERE name = $1', [name])).rows[0].id;
+    } finally {
+      await client.end();
+    }
+  }
+  const secret = dynamicProvider('secret');
+  const pg = dynamicProvider('postgres');
+  const pgInputs = (name: string, extra: Props = {}) => ({
+    name,
+    host: 'db.example.com',
+    database: 'app',
+    user: 'app',
+    validate: false,
+    materialize: at(a),
+    ...extra,
+  });
+  const attempt = async (impl: Impl, news: Props) => impl.create((await impl.check({}, news)).inputs!);
+
+  test('adoptExisting on a secret, a connection holds the name: the error names its type and id, and what to do', async () => {
+    const id = await outOfBand(
+      `CREATE CONNECTION "materialize"."public"."held1" TO SSH TUNNEL (HOST 'bastion.example.com', USER 'm')`,
+    );
+    a.clearLog();
+    await expect(
+      attempt(secret, { name: 'held1', value: 'held-value', adoptExisting: true, materialize: at(a) }),
+    ).rejects.toThrow(
+      `secret "materialize"."public"."held1" cannot be created: the name is held by the ssh-tunnel connection ` +
+        `(catalog id ${id}), not by a secret, and adoptExisting takes over only an object of the same type. Nothing ` +
+        'was changed. Give this resource another `name` (or `schemaName`), or drop or rename that object in ' +
+        'Materialize if it is not needed, then run `pulumi up` again',
+    );
+    expect((await ids(a)).held1).toBe(id);
+    expect(a.log().filter((l) => /^(ALTER|DROP|COMMENT|GRANT)/.test(l.sql))).toEqual([]);
+  });
+
+  test('adoptExisting on a PostgreSQL connection, an SSH tunnel holds the name: refused before any change', async () => {
+    const id = await outOfBand(
+      `CREATE CONNECTION "materialize"."public"."held2" TO SSH TUNNEL (HOST 'bastion.example.com', USER 'm')`,
+    );
+    a.clearLog();
+    await expect(attempt(pg, pgInputs('held2', { adoptExisting: true }))).rejects.toThrow(
+      `POSTGRES connection "materialize"."public"."held2" cannot be created: the name is held by the ssh-tunnel ` +
+        `connection (catalog id ${id}), not by a POSTGRES connection, and adoptExisting takes over only an object ` +
+        'of the same type. Nothing was changed.',
+    );
+    expect(a.log().filter((l) => /^(CREATE|ALTER|DROP|COMMENT|GRANT)/.test(l.sql))).toEqual([]);
+    expect((await ids(a)).held2).toBe(id);
+  });
+
+  test('without adoptExisting, a secret holds the name of a connection: named, and adoptExisting not suggested', async () => {
+    const id = await outOfBand(`CREATE SECRET "materialize"."public"."held3" AS 'x'`);
+    const refused = attempt(pg, pgInputs('held3'));
+    await expect(refused).rejects.toThrow(
+      `POSTGRES connection "materialize"."public"."held3" cannot be created: the name is held by the secret ` +
+        `(catalog id ${id}), not by a POSTGRES connection. Nothing was changed.`,
+    );
+    await expect(refused).rejects.not.toThrow('adoptExisting');
+  });
+
+  test('the same type without adoptExisting keeps the advice to set it', async () => {
+    await outOfBand(`CREATE SECRET "materialize"."public"."held4" AS 'x'`);
+    await expect(attempt(secret, { name: 'held4', value: 'v', materialize: at(a) })).rejects.toThrow(
+      'Otherwise set adoptExisting: true to take the object over, or choose another name',
+    );
+  });
 });

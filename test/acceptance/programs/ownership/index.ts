@@ -2,7 +2,8 @@
 // dependent PostgreSQL connection that can be made to fail; and, optionally, an AWS connection with an
 // AwsConnectionRole that names it by name. Driven by stack config:
 //
-//   adopt, deleteBeforeReplace (bools, the tunnel); trigger (its replacementTrigger); mzHost (its own materialize.host);
+//   adopt, deleteBeforeReplace (bools, the tunnel); trigger (its replacementTrigger); replaceOnChanges (bool: its
+//   replaceOnChanges ['*']); mzHost (its own materialize.host); alone (bool: no dependent connection);
 //   dependentOwner (the PostgreSQL connection's ownerRole: an unknown role makes its step fail);
 //   role (bool: the AWS connection and its role), accountId, roleName, roleAdopt, roleDeleteBeforeReplace.
 import * as pulumi from '@pulumi/pulumi';
@@ -23,21 +24,24 @@ const tunnel = new mz.SshTunnelConnection(
   {
     deleteBeforeReplace: config.getBoolean('deleteBeforeReplace'),
     ...(config.get('trigger') ? { replacementTrigger: config.get('trigger') } : {}),
+    ...(config.getBoolean('replaceOnChanges') ? { replaceOnChanges: ['*'] } : {}),
   },
 );
 
-const dependent = new mz.PostgresConnection('dependent', {
-  name: 'pg',
-  host: 'db.example.com',
-  database: 'app',
-  user: 'app',
-  sshTunnel: tunnel,
-  ownerRole: config.get('dependentOwner'),
-  validate: false,
-});
+const dependent = config.getBoolean('alone')
+  ? undefined
+  : new mz.PostgresConnection('dependent', {
+      name: 'pg',
+      host: 'db.example.com',
+      database: 'app',
+      user: 'app',
+      sshTunnel: tunnel,
+      ownerRole: config.get('dependentOwner'),
+      validate: false,
+    });
 
 export const tunnelId = tunnel.connectionId;
-export const dependentId = dependent.connectionId;
+export const dependentId = dependent?.connectionId;
 
 function awsRole(): mz.AwsConnectionRole {
   const accountId = config.require('accountId');

@@ -1,0 +1,116 @@
+// A TCP proxy in front of a real server (sshd, moto) that tests break on purpose, two ways: at a given byte of
+// one direction (the first connection that reaches it, once: both sockets reset, or everything stalled with both
+// left open), used by the bastion's fault tests; and on demand (every open connection destroyed, and while cut,
+// new connections accepted and closed at once, as a broken network path), used by the fault campaign.
+import * as net from 'net';
+
+export interface ByteCut {
+  /** Client to server ('up') or server to client ('down'). */
+  direction: 'up' | 'down';
+  /** Bytes that pass in that direction before the cut. */
+  after: number;
+  /** 'reset': both sockets reset; 'stall': nothing passes any more, both sockets stay open. */
+  how: 'reset' | 'stall';
+}
+
+export class CutProxy {
+  private readonly server = net.createServer((client) => this.accept(client));
+  private readonly sockets = new Set<net.Socket>();
+  private readonly counts = { up: 0, down: 0 };
+  private cutUntil = 0;
+  private byteCutDone = false;
+  port = 0;
+  /** Connections cut on demand so far (to show that a fault did hit something). */
+  cuts = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+    private readonly byteCut?: ByteCut,
+  ) {}
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  /** Bytes passed client to server, over every connection. */
+  get up(): number {
+    return this.counts.up;
+  }
+
+  /** Bytes passed server to client, over every connection. */
+  get down(): number {
+    return this.counts.down;
+  }
+
+  /** The byte cut happened. */
+  get cutAtByte(): boolean {
+    return this.byteCutDone;
+  }
+
+  private accept(client: net.Socket): void {
+    if (Date.now() < this.cutUntil) {
+      this.cuts++;
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(this.targetPort, this.host);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    let stalled = false;
+    const relay = (from: net.Socket, to: net.Socket, direction: 'up' | 'down') =>
+      from.on('data', (chunk: Buffer) => {
+        if (stalled) return;
+        const cut = this.byteCut;
+        const budget =
+          cut && !this.byteCutDone && cut.direction === direction ? cut.after - this.counts[direction] : Infinity;
+        if (chunk.length < budget) {
+          this.counts[direction] += chunk.length;
+          to.write(chunk);
+          return;
+        }
+        this.byteCutDone = true;
+        this.counts[direction] += budget;
+        to.write(chunk.subarray(0, budget), () => {
+          if (cut!.how === 'reset') {
+            client.resetAndDestroy();
+            upstream.resetAndDestroy();
+          }
+        });
+        stalled = true;
+      });
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      s.on('error', end);
+      s.on('close', () => {
+        this.sockets.delete(s);
+        end();
+      });
+    }
+    relay(client, upstream, 'up');
+    relay(upstream, client, 'down');
+  }
+
+  /** Destroys every open connection now, and refuses new ones for `forMs`. */
+  cut(forMs = 0): void {
+    this.cutUntil = Date.now() + forMs;
+    for (const s of this.sockets) {
+      this.cuts++;
+      s.destroy();
+    }
+  }
+
+  /** Cuts the connections open `afterMs` from now (a cut in the middle of a step). */
+  cutLater(afterMs: number, forMs = 0): NodeJS.Timeout {
+    return setTimeout(() => this.cut(forMs), afterMs);
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
