@@ -8,7 +8,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|cj)s$': swc },
   // Generous: the suites share two cores with servers and other suites, and a test must not fail for being slow
-  // machine must not fail one (jest's default of 5 s did, for the end-to-end suites, at load 24).
+  // (jest's default of 5 s failed end-to-end tests at load 24).
   testTimeout: 60_000,
   transformIgnorePatterns: ['/node_modules/(?!@materializeinc/sql-parser/|@electric-sql/pglite/)'],
   // One shared Materialize stand-in per test run (MZ_STANDIN_URL / MZ_STANDIN_CONTROL_URL); skipped with MZ_TEST_URL.
