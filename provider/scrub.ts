@@ -28,7 +28,9 @@ const asciiJsonInner = (s: string) =>
   jsonInner(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const lowerPercent = (s: string) => s.replace(/%[0-9A-F]{2}/g, (p) => p.toLowerCase());
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const htmlEscaped = (s: string, chars = /[&<>"']/g) => s.replace(chars, (c) => HTML[c]);
+/** Go's html.EscapeString and text/template: numeric references for both quotes. */
+const HTML_NUMERIC: Record<string, string> = { ...HTML, '"': '&#34;' };
+const htmlEscaped = (s: string, chars = /[&<>"']/g, table = HTML) => s.replace(chars, (c) => table[c]);
 
 /** The value as it may be written into a text, quoted forms apart. */
 function encodings(v: string): string[] {
@@ -44,6 +46,8 @@ function encodings(v: string): string[] {
     jsonInner(jsonInner(v)),
     htmlEscaped(v),
     htmlEscaped(v, /[&<>]/g),
+    htmlEscaped(v, /[&<>"]/g), // double quotes only, as most template engines escape attribute values
+    htmlEscaped(v, /[&<>"']/g, HTML_NUMERIC),
     asciiJsonInner(v),
     uri,
     lowerPercent(uri),

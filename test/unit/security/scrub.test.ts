@@ -23,6 +23,8 @@ const ENCODINGS: Record<string, (v: string) => string> = {
   jsonTwice: (v) => JSON.stringify(JSON.stringify(v)),
   sqlLiteral: (v) => `'${v.replace(/'/g, "''")}'`,
   html: (v) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+  htmlNumeric: (v) =>
+    v.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': '#34', "'": '#39' }[c]};`),
 };
 
 /** The forms a reader could recover the value from. */
