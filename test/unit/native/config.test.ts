@@ -40,3 +40,12 @@ test('Configure: args first, then the variables map, seen by the lifecycle under
   expect(config.get('materialize:port')).toBe('7000');
   expect(config.get('materialize-connections:host')).toBeUndefined();
 });
+
+test('DiffConfig from the dynamic provider (an alias): its materialize:* settings are the old ones', () => {
+  const dynamic = { 'materialize:host': 'mz', 'materialize:port': '6875', 'materialize:password': 'x', other: 'y' };
+  expect(diffConfig(dynamic, { host: 'mz', port: '6875', password: 'x' })).toEqual({ changed: [], replaces: [] });
+  expect(diffConfig(dynamic, { host: 'elsewhere', port: '6875', password: 'x' })).toEqual({
+    changed: ['host'],
+    replaces: ['host'],
+  });
+});
