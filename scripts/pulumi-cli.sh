@@ -51,40 +51,43 @@ fi
 mkdir -p "$CACHE"
 STAGE=$(mktemp -d "$CACHE/.build.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
-if [ ! -x "$GO_DIR/pulumi" ]; then
-  command -v go >/dev/null || { echo "pulumi-cli: Go is needed to build the Pulumi CLI (go.dev/dl)" >&2; exit 1; }
-  echo "pulumi-cli: building the Pulumi CLI $VERSION from source (go $(go env GOVERSION)); the first build takes minutes" >&2
+# Runs `$4 <folder>` to build $2 into a fresh folder, which then replaces $1: an interrupted build leaves no
+# half-made folder in the cache. Nothing to do when $1 already holds $2.
+build_once() {
+  local dir=$1 bin=$2 what=$3 build=$4 start
+  [ -x "$dir/$bin" ] && return
+  command -v go >/dev/null || { echo "pulumi-cli: Go is needed to build $what (go.dev/dl)" >&2; exit 1; }
+  echo "pulumi-cli: building $what from source (go $(go env GOVERSION)); the first build takes minutes" >&2
   start=$(date +%s)
-  mkdir "$STAGE/go"
+  mkdir "$STAGE/$bin"
+  "$build" "$STAGE/$bin"
+  rm -rf "$dir"
+  mv "$STAGE/$bin" "$dir"
+  echo "pulumi-cli: $what built in $(($(date +%s) - start)) s" >&2
+}
+build_cli() {
   (
     cd "$TOOLS"
     go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$VERSION" \
-      -o "$STAGE/go/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+      -o "$1/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
   )
-  "$STAGE/go/pulumi" version >/dev/null
-  rm -rf "$GO_DIR"
-  mv "$STAGE/go" "$GO_DIR"
-  echo "pulumi-cli: built in $(($(date +%s) - start)) s" >&2
-fi
-if [ ! -x "$YAML_DIR/pulumi-language-yaml" ]; then
-  command -v go >/dev/null || { echo "pulumi-cli: Go is needed to build pulumi-language-yaml (go.dev/dl)" >&2; exit 1; }
-  echo "pulumi-cli: building pulumi-language-yaml $YAML_VERSION from source; the first build takes minutes" >&2
-  start=$(date +%s)
-  mkdir "$STAGE/yaml"
+  "$1/pulumi" version >/dev/null
+}
+build_yaml() {
   (
-    cd "$STAGE"
-    GOBIN="$STAGE/yaml" go install -trimpath \
+    cd "$1"
+    GOBIN="$1" go install -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$YAML_VERSION" \
       "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_VERSION"
   )
-  rm -rf "$YAML_DIR"
-  mv "$STAGE/yaml" "$YAML_DIR"
-  echo "pulumi-cli: pulumi-language-yaml built in $(($(date +%s) - start)) s" >&2
-fi
+}
+build_once "$GO_DIR" pulumi "the Pulumi CLI $VERSION" build_cli
+build_once "$YAML_DIR" pulumi-language-yaml "pulumi-language-yaml $YAML_VERSION" build_yaml
+# Hard links (the CLI finds its plugins beside its own path), copies across file systems.
+link() { ln "$1" "$2" 2>/dev/null || cp "$1" "$2"; }
 mkdir "$STAGE/cli"
-ln "$GO_DIR/pulumi" "$STAGE/cli/pulumi" 2>/dev/null || cp "$GO_DIR/pulumi" "$STAGE/cli/pulumi"
-ln "$YAML_DIR/pulumi-language-yaml" "$STAGE/cli/pulumi-language-yaml" 2>/dev/null ||
-  cp "$YAML_DIR/pulumi-language-yaml" "$STAGE/cli/pulumi-language-yaml"
+link "$GO_DIR/pulumi" "$STAGE/cli/pulumi"
+link "$YAML_DIR/pulumi-language-yaml" "$STAGE/cli/pulumi-language-yaml"
 cp "$TOOLS/pulumi-language-nodejs.js" "$STAGE/cli/pulumi-language-nodejs.js"
 printf '#!/bin/sh\nexec node "$(dirname "$0")/pulumi-language-nodejs.js" "$@"\n' >"$STAGE/cli/pulumi-language-nodejs"
 cp "$LAUNCHER_SRC" "$STAGE/cli/pulumi-resource-pulumi-nodejs"
