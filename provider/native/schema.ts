@@ -123,6 +123,24 @@ function enumName(className: string, arg: string): string {
   return `${className}${arg[0].toUpperCase()}${arg.slice(1)}`;
 }
 
+/**
+ * The enum's values. The SDK generators name a member after its value with the separators dropped, so two
+ * spellings Materialize both accepts (`verify_ca`, `verify-ca`) would be one Python or Go name twice (a
+ * TypeError on import, a duplicate constant): the second spelling gets a name that says its separator.
+ */
+function enumValues(values: readonly string[]): { value: string; name?: string }[] {
+  const seen = new Set<string>();
+  return [...new Set(values)].map((value) => {
+    const key = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (!seen.has(key)) {
+      seen.add(key);
+      return { value };
+    }
+    const words = value.split(/[^A-Za-z0-9]+/).map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase());
+    return { value, name: `${words.join('')}${value.includes('-') ? 'Hyphenated' : 'Underscored'}` };
+  });
+}
+
 /** The schema property of one option, registering an enum type for a closed list of values. */
 function optionProperty(className: string, opt: OptionSpec, types: Record<string, Json>): Property {
   const v = opt.value;
@@ -136,7 +154,7 @@ function optionProperty(className: string, opt: OptionSpec, types: Record<string
         types[name] = {
           type: 'string',
           description: `Values of ${className}.${opt.arg}${v.caseSensitive ? '' : ' (any letter case)'}.`,
-          enum: [...new Set(v.oneOf)].map((value) => ({ value })),
+          enum: enumValues(v.oneOf),
         };
         return { ...base, oneOf: [{ type: 'string' }, ref(name)] };
       }
