@@ -5,6 +5,7 @@
 # node_modules with this package (npm pack of this checkout, built) and its production dependencies, @pulumi/pulumi
 # at the version the package is developed against included (the plugin loads Pulumi's gRPC stubs from it).
 # Prints the tarball's path as its last line. Needs the npm registry (or npm's cache) for the dependencies.
+# PLUGIN_PACK_BUILT=1 packs lib/ as it is (a caller that has just built it, e.g. the acceptance suite).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mkdir -p "${1:-$ROOT}" && cd "${1:-$ROOT}" && pwd)
@@ -13,7 +14,8 @@ PULUMI_VERSION=$(node -p "require('$ROOT/package.json').devDependencies['@pulumi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-pack.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-(cd "$ROOT" && npm run -s build >&2 && npm pack --silent --pack-destination "$WORK" >/dev/null)
+[ "${PLUGIN_PACK_BUILT:-}" = 1 ] || (cd "$ROOT" && npm run -s build >&2)
+(cd "$ROOT" && npm pack --silent --pack-destination "$WORK" >/dev/null)
 mkdir "$WORK/plugin"
 cd "$WORK/plugin"
 echo '{ "name": "materialize-connections-plugin", "private": true }' >package.json

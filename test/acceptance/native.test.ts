@@ -1,7 +1,9 @@
 // Issue 21 through the real CLI: the native provider plugin serving a Pulumi YAML program (every connection type
 // and a Secret), `pulumi import` of objects made out of band, and a TypeScript stack of dynamic resources moved to
 // the native types through aliases. Secrets are searched in every output and in `pulumi stack export`.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { anotherStandin, clear, objects, sql } from './catalog';
 import { forms, nativeConfig, nativeStack } from './native';
@@ -290,5 +292,36 @@ test('an explicit provider resource points its resources at another environment;
     expect(await objects(other.url)).toEqual([]);
   } finally {
     await other.close();
+  }
+});
+
+test('npm run plugin:pack: pulumi plugin install --file, then a program with no plugins section uses it', async () => {
+  const out = execFileSync(
+    'bash',
+    [path.join(ROOT, 'scripts/plugin-pack.sh'), fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-pack-'))],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PLUGIN_PACK_BUILT: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const tarball = out.trim().split('\n').pop()!;
+  try {
+    const stack = await started(path.join(PROGRAMS, 'native-plugin'));
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    // `pulumi plugin install` takes no --stack: run as the stack's commands run, into its PULUMI_HOME.
+    execFileSync(
+      path.join(process.env.PULUMI_CLI_DIR!, 'pulumi'),
+      ['plugin', 'install', 'resource', 'materialize-connections', version, '--file', tarball],
+      { cwd: stack.dir, env: stack.env, stdio: 'pipe' },
+    );
+    const up = await stack.ok(['up', '--yes', '--skip-preview']);
+    expect(up.output).not.toContain('from $PATH');
+    expect(await objects()).toEqual(['plugin_key', 'plugin_tunnel']);
+    expect(leaks(await stack.exportState(), ['plugin-canary-Wq73z'])).toEqual([]);
+    await stack.ok(['destroy', '--yes', '--skip-preview']);
+    expect(await objects()).toEqual([]);
+  } finally {
+    fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
   }
 });
