@@ -6,9 +6,12 @@ import { PostgresConnection, Secret } from 'pulumi-materialize-connections';
 const config = new pulumi.Config();
 const value = pulumi.secret('migration-canary-Rt55w');
 
+/** A resource of the native provider (CustomResource is abstract in the SDK's types). */
+class NativeResource extends pulumi.CustomResource {}
+
 /** The native type of an SDK class, aliased to the dynamic type the SDK registered it as. */
 function native(className: string, name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions = {}) {
-  return new pulumi.CustomResource(`materialize-connections:index:${className}`, name, args, {
+  return new NativeResource(`materialize-connections:index:${className}`, name, args, {
     ...opts,
     aliases: [{ type: `pulumi-nodejs:dynamic/materialize:${className}` }],
   });
