@@ -66,8 +66,15 @@ export function checkConfig(news: Props): Failure[] {
   return failures;
 }
 
-/** DiffConfig: the settings that changed; a change of place replaces the provider (and what it manages). */
+/**
+ * DiffConfig: the settings that changed; a change of place replaces the provider (and what it manages). The engine
+ * also asks when a resource moves here from another provider (an alias from a dynamic resource): the old provider
+ * is then `pulumi-nodejs`, whose inputs are the whole stack config by full key, and the settings it gave the
+ * lifecycle are the `materialize:*` ones.
+ */
 export function diffConfig(olds: Props, news: Props): { changed: SettingKey[]; replaces: SettingKey[] } {
-  const changed = SETTING_KEYS.filter((k) => asText(olds[k]) !== asText(news[k]));
+  const before = (k: SettingKey) =>
+    asText(olds[k]) ?? asText(olds[`${PACKAGE}:${k}`]) ?? asText(olds[`materialize:${k}`]);
+  const changed = SETTING_KEYS.filter((k) => before(k) !== asText(news[k]));
   return { changed, replaces: changed.filter((k) => PLACE_SETTINGS.includes(k)) };
 }

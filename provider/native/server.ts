@@ -5,7 +5,7 @@
 import { SECRET_INPUTS, LIFECYCLE_ARGS } from '../args';
 import { BASTION_KEYS_KIND } from '../bastion';
 import { dynamicProvider, type ResourceKind } from '../dynamic';
-import { PLANNED_SQL, secretTaintsOf } from '../lifecycle/resource';
+import { PLANNED_SQL } from '../lifecycle/resource';
 import { asDynamicConfig, checkConfig, diffConfig, renameConfigKeys, settingsOf } from './config';
 import { detailedDiff, type PropertyChange } from './diff';
 import { buildSchema } from './schema';
@@ -26,8 +26,8 @@ const KIND_CHANGES: Record<PropertyChange, number> = {
   'update-replace': provider.PropertyDiff.Kind.UPDATE_REPLACE,
 };
 
-/** Inputs that are bookkeeping, never shown as a changed property. */
-const NOT_SHOWN = [SECRET_INPUTS, '__provider', 'materializeEndpoint'];
+/** Inputs that are bookkeeping, never shown as a changed property (plannedSql is: it is what the change runs). */
+const NOT_SHOWN = [SECRET_INPUTS, '__provider', 'materializeEndpoint', 'createSql'];
 
 const toJs = (s: Msg | undefined): Props => (s ? (s.toJavaScript() as Props) : {});
 const toStruct = (p: Props): Msg => struct.Struct.fromJavaScript(JSON.parse(JSON.stringify(p)));
@@ -108,7 +108,8 @@ function failuresOf(list: { property: string; reason: string }[]): Msg[] {
 function secretInputNames(kind: ResourceKind, secretKeys: Set<string>): string[] | undefined {
   if (kind === 'aws-connection-role' || kind === BASTION_KEYS_KIND) return undefined;
   const lifecycle = new Set<string>([...LIFECYCLE_ARGS, SECRET_INPUTS, PLANNED_SQL]);
-  return [...secretKeys].filter((k) => !lifecycle.has(k)).sort();
+  const names = [...secretKeys].filter((k) => !lifecycle.has(k)).sort();
+  return names.length ? names : undefined;
 }
 
 /** What the SDK fills in before the provider sees the inputs, for the kinds whose defaults name the stack. */
@@ -199,10 +200,7 @@ export function providerService(version: string): Record<string, unknown> {
       const oldInputs = unwrapSecrets(withoutDynamicKeys(toJs(req.getOldInputs()))).plain;
       const news = unwrapSecrets(toJs(req.getNews())).plain;
       const result = await impl(kind).diff(req.getId(), olds, news);
-      const details = detailedDiff(Object.keys(oldInputs).length ? oldInputs : olds, news, result, [
-        ...NOT_SHOWN,
-        ...(kind === 'aws-connection-role' || kind === BASTION_KEYS_KIND ? [] : secretTaintsOf(undefined)),
-      ]);
+      const details = detailedDiff(Object.keys(oldInputs).length ? oldInputs : olds, news, result, NOT_SHOWN);
       const resp = new provider.DiffResponse();
       resp.setChanges(
         result.changes ? provider.DiffResponse.DiffChanges.DIFF_SOME : provider.DiffResponse.DiffChanges.DIFF_NONE,
