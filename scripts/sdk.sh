@@ -5,8 +5,9 @@
 #   bash scripts/sdk.sh gen     (npm run sdk:gen)    regenerate sdk-gen/ from the schema
 #   bash scripts/sdk.sh check   (npm run sdk:check)  tools/sdk-gen's own tests; fail when sdk-gen/ is not what the schema generates, then
 #                                                    check both SDKs: Python byte-compiled, installed with pip and
-#                                                    run under Pulumi's mocks (scripts/sdk-check.py), Go built and
-#                                                    vetted against the pinned github.com/pulumi/pulumi/sdk/v3
+#                                                    run under Pulumi's mocks (scripts/sdk-check.py); Go built,
+#                                                    vetted and run under mocks (scripts/sdk-check-go.py) with
+#                                                    the pinned github.com/pulumi/pulumi/sdk/v3
 #
 # The generator and the Python virtualenv are cached outside the checkout (PULUMI_CLI_CACHE, as
 # scripts/pulumi-cli.sh), keyed by what pins them. Progress goes to stderr.
@@ -60,15 +61,23 @@ check_python() {
 }
 
 check_go() {
-  local sdk=$1
-  # The generated go.mod asks for the oldest github.com/pulumi/pulumi/sdk/v3 the generator supports; build
-  # against the version this repository pins (already in the module cache from the CLI's build).
+  local sdk=$1 requires
+  # The generated go.mod asks for the oldest github.com/pulumi/pulumi/sdk/v3 the generator supports. Build
+  # against the module graph tools/sdk-gen pins instead (every requirement and its go.sum): those modules are
+  # already in the module cache, and some older ones the generated go.mod would select are not served by the
+  # Go module proxy these machines reach (403).
+  requires=$(awk '/^require \(/ { r = 1; next } /^\)/ { r = 0 } r && $1 !~ /^\/\// { print "-require=" $1 "@" $2 }
+    /^require [^(]/ { print "-require=" $2 "@" $3 }' "$TOOL/go.mod")
+  python3 "$ROOT/scripts/sdk-check-go.py" "$SCHEMA" "$sdk/go"
   (
     cd "$sdk/go"
-    go mod edit -require="github.com/pulumi/pulumi/sdk/v3@$SDK_V3"
-    go mod tidy
+    # shellcheck disable=SC2086 # one argument a requirement
+    go mod edit $requires -require="github.com/pulumi/pulumi/sdk/v3@$SDK_V3"
+    cp "$TOOL/go.sum" go.sum
+    export GOFLAGS=-mod=mod
     go build ./...
     go vet ./...
+    go test ./...
   )
   echo "sdk: go ok" >&2
 }

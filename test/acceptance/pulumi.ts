@@ -162,3 +162,9 @@ export function materializeEnv(standinUrl: string): Record<string, string> {
     MZ_SSLMODE: 'disable',
   };
 }
+
+/** A value as a reader of the state or the output could find it: as is, base64 (padded or not), hex, URL-encoded. */
+export function forms(value: string): string[] {
+  const b64 = Buffer.from(value).toString('base64');
+  return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('hex'), encodeURIComponent(value)];
+}

@@ -4,7 +4,7 @@
 // out as a plain unknown, so a plannedSql placeholder built from the inputs lost its secret mark there.
 import * as path from 'path';
 import { clear } from './catalog';
-import { materializeConfig, ROOT, Stack } from './pulumi';
+import { forms, materializeConfig, ROOT, Stack } from './pulumi';
 
 jest.setTimeout(600_000);
 
@@ -13,11 +13,6 @@ const PROGRAM = path.join(ROOT, 'test/acceptance/programs/secret-preview');
 const CANARY = 'canary-sasl-user-7Qx';
 const ROTATED = 'rotated-sasl-user-9Zk';
 
-/** The value as a reader could find it. */
-function forms(value: string): string[] {
-  const b64 = Buffer.from(value).toString('base64');
-  return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('hex'), encodeURIComponent(value)];
-}
 const leaks = (text: string) => [...forms(CANARY), ...forms(ROTATED)].filter((f) => text.includes(f));
 
 let stack: Stack;

@@ -2,7 +2,7 @@
 // version scripts/pulumi-cli.sh pins): a Pulumi YAML program deploys through the real CLI with config resolved,
 // and its secrets, made in the program or given as secret config, stay ciphertext in the state.
 import * as path from 'path';
-import { ROOT, Stack } from './pulumi';
+import { forms, ROOT, Stack } from './pulumi';
 
 jest.setTimeout(600_000);
 
@@ -11,11 +11,6 @@ const PROGRAM = path.join(ROOT, 'test/acceptance/programs/yaml-host');
 const IN_PROGRAM = 'canary-yaml-program-4Rw';
 /** Given as secret config, through stdin. */
 const IN_CONFIG = 'canary-yaml-config-8Tq';
-
-function forms(value: string): string[] {
-  const b64 = Buffer.from(value).toString('base64');
-  return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('hex'), encodeURIComponent(value)];
-}
 
 let stack: Stack | undefined;
 afterAll(async () => {
