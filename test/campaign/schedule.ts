@@ -410,10 +410,14 @@ export class Schedule {
       : undefined;
     if (creates.length) this.stats.pendingCleared++;
     this.stats.pendingAdopted += adopted.length;
+    // The README's step 3 is one `up` with adoptExisting and the program otherwise unchanged: a rename drawn
+    // before it would leave the object the killed run made under its old name, nobody's (seed 1120).
+    const adoption = adopted.length ? await this.cli(['up', '--yes', '--skip-preview']) : undefined;
     this.note(
       `  recovery: pulumi cancel -> exit ${cancel.code}; ${pending.length} pending operation(s) (${pending.map((p) => p.type).join(', ')})` +
         (r ? `; pulumi refresh --clear-pending-creates -> exit ${r.code}` : '') +
-        (adopted.length ? `; adoptExisting on ${adopted.join(', ')} (the killed run made them)` : ''),
+        (adopted.length ? `; adoptExisting on ${adopted.join(', ')} (the killed run made them)` : '') +
+        (adoption ? `; up -> exit ${adoption.code}` : ''),
     );
     this.unsettled = true;
   }
