@@ -34,9 +34,9 @@ const toStruct = (p: Props): Msg => struct.Struct.fromJavaScript(JSON.parse(JSON
 
 /** `urn:pulumi:<stack>::<project>::<parent$...$type>::<name>`. */
 export function urnParts(urn: string): { stack: string; project: string; type: string; name: string } {
-  const [, stack = '', project = '', qualifiedType = '', ...name] = urn.replace(/^urn:pulumi:/, '\u0000').split('::');
+  const [stack = '', project = '', qualifiedType = '', ...name] = urn.replace(/^urn:pulumi:/, '').split('::');
   const types = qualifiedType.split('$');
-  return { stack: stack.replace('\u0000', ''), project, type: types[types.length - 1], name: name.join('::') };
+  return { stack, project, type: types[types.length - 1], name: name.join('::') };
 }
 
 function kindOf(req: Msg): ResourceKind {

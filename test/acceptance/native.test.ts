@@ -1,6 +1,8 @@
 // Issue 21 through the real CLI: the native provider plugin serving a Pulumi YAML program (every connection type
 // and a Secret), `pulumi import` of objects made out of band, and a TypeScript stack of dynamic resources moved to
-// the native types through aliases. Secrets are searched in every output and in `pulumi stack export`.
+// the native types through aliases, and the two types that reach outside Materialize (an IAM role in moto, keys on
+// the services' sshd). Secrets are searched in every output and in `pulumi stack export`.
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,6 +11,9 @@ import { anotherStandin, clear, objects, sql } from './catalog';
 import { forms, nativeConfig, nativeStack } from './native';
 import { materializeConfig, ROOT, type Stack } from './pulumi';
 import { standinControl } from '../standin/control';
+import { outsideBlocks } from '../../provider/bastion/authorized-keys';
+import { servicesBastion } from '../services/bastion-rig';
+import { services } from '../services/env';
 
 jest.setTimeout(900_000);
 
@@ -17,18 +22,26 @@ const CANARIES = ['native-canary-Vx93q', 'native-canary-key-Hq27m', 'native-cana
 const leaks = (text: string, canaries = CANARIES) => canaries.flatMap(forms).filter((f) => text.includes(f));
 
 const stacks: Stack[] = [];
+/** Folders removed after the stacks are destroyed (an authorized_keys file a failed test's stack still writes). */
+const folders: string[] = [];
 afterEach(async () => {
   for (const s of stacks.splice(0)) {
     await s.run(['destroy', '--yes', '--skip-preview']);
     s.remove();
   }
+  for (const f of folders.splice(0)) fs.rmSync(f, { recursive: true, force: true });
   await clear();
 });
 
 /** A stack configured for the native provider; `dynamic` also for the dynamic resources (`materialize:*`). */
-async function started(programDir: string, extra: Record<string, string> = {}, dynamic = false): Promise<Stack> {
+async function started(
+  programDir: string,
+  extra: Record<string, string> = {},
+  dynamic = false,
+  env?: Record<string, string>,
+): Promise<Stack> {
   await clear();
-  const stack = nativeStack({ programDir });
+  const stack = nativeStack({ programDir, env });
   stacks.push(stack);
   const mz = nativeConfig();
   const dyn = dynamic ? materializeConfig() : { config: {}, secrets: {} };
@@ -110,6 +123,99 @@ test('a YAML program: every type deployed, no change on a second preview, ALTER 
   expect(leaks(seen.join('\n'))).toEqual([]);
   await ok(['destroy', '--yes', '--skip-preview']);
   expect(await objects()).toEqual([]);
+});
+
+/** IAM in moto, as the plugin's AWS SDK finds it (credentials from the environment, never stored). */
+const MOTO_ENV = () => ({
+  AWS_ENDPOINT_URL_IAM: services.motoUrl(),
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_REGION: 'us-east-1',
+});
+
+/** The role's trust policy as moto has it, or undefined when there is no such role. */
+async function trustPolicyOf(roleName: string): Promise<unknown> {
+  const iam = new IAMClient({
+    endpoint: services.motoUrl(),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  try {
+    const r = await iam.send(new GetRoleCommand({ RoleName: roleName })).catch((e: { name?: string }) => {
+      if (e.name === 'NoSuchEntityException') return undefined;
+      throw e;
+    });
+    return r && JSON.parse(decodeURIComponent(r.Role!.AssumeRolePolicyDocument!));
+  } finally {
+    iam.destroy();
+  }
+}
+
+test('a YAML program with the types outside Materialize: an AwsConnectionRole in moto, an SshBastionAuthorizedKeys on the sshd; up, no changes, destroy; the private key in no state or output', async () => {
+  const ssh = servicesBastion();
+  const uid = Number(execFileSync('id', ['-u', ssh.user]).toString());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'native-bastion-'));
+  folders.push(dir);
+  fs.chownSync(dir, uid, uid);
+  const file = path.join(dir, 'authorized_keys');
+  const original = Buffer.from('# by hand\r\nssh-ed25519 AAAAC3Nza hand-added \xe9\n', 'latin1');
+  fs.writeFileSync(file, original);
+  fs.chownSync(file, uid, uid);
+  const roleName = `NativeYaml${process.pid}x${Date.now().toString(36)}`;
+  const stack = await started(
+    path.join(PROGRAMS, 'native-yaml-services'),
+    {
+      roleName,
+      bastionHost: ssh.host,
+      bastionPort: String(ssh.port),
+      bastionUser: ssh.user,
+      bastionHostKey: ssh.hostKeySha256,
+      authorizedKeysPath: file,
+    },
+    false,
+    MOTO_ENV(),
+  );
+  await stack.ok(['config', 'set', '--secret', 'operatorPrivateKey'], ssh.operatorKey);
+  // The key's body lines (the armour lines are the same in every key).
+  const keyLines = ssh.operatorKey.split('\n').filter((l) => l && !l.startsWith('-----'));
+  expect(keyLines.length).toBeGreaterThan(0);
+  await stack.ok(['up', '--yes', '--skip-preview']);
+  expect(await objects()).toEqual(['native_services_aws', 'native_services_tunnel']);
+  const out = await stack.outputs();
+  expect(out.principal).toMatch(/^arn:aws:iam::\d{12}:role\//);
+  expect(out.externalId).toEqual(expect.any(String));
+  expect(out.roleArn).toBe(`arn:aws:iam::123456789012:role/${roleName}`);
+  expect(await trustPolicyOf(roleName)).toEqual({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: out.principal },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': out.externalId } },
+      },
+    ],
+  });
+
+  const restrict = 'restrict,port-forwarding,command="false",permitopen="127.0.0.1:5432"';
+  const text = fs.readFileSync(file, 'latin1');
+  const block = /# BEGIN pulumi-materialize-connections block=(\S+) id=\S+ .*\n([^]*?)# END/.exec(text);
+  expect(block?.[1]).toBe('native-yaml-services/acceptance/bastionKeys');
+  expect(block?.[2].split('\n').filter(Boolean)).toEqual([
+    `${restrict} ${out.tunnelKey1}`,
+    `${restrict} ${out.tunnelKey2}`,
+  ]);
+  expect(outsideBlocks(text)).toEqual(outsideBlocks(original.toString('latin1')));
+  await stack.ok(['preview', '--expect-no-changes']);
+
+  const state = await stack.exportState();
+  expect(leaks(state, keyLines)).toEqual([]);
+  expect(leaks(stack.history.map((h) => h.result.output).join('\n'), keyLines)).toEqual([]);
+
+  await stack.ok(['destroy', '--yes', '--skip-preview']);
+  expect(await objects()).toEqual([]);
+  expect(await trustPolicyOf(roleName)).toBeUndefined();
+  expect(fs.readFileSync(file).equals(original)).toBe(true);
 });
 
 /** Objects made out of band, one of every type, in creation order. */

@@ -1,6 +1,6 @@
 // The gRPC service itself, called as the engine calls it (the SDK's generated client over a real socket): config,
 // check and diff need no Materialize (check sends no SQL; diff none while the address is unchanged).
-import { serve } from '../../../provider/native/server';
+import { serve, urnParts } from '../../../provider/native/server';
 import { grpc, provider, providerRpc, struct, empty } from '../../../provider/native/rpc';
 import { isSecretValue, secret } from '../../../provider/native/values';
 
@@ -119,4 +119,29 @@ test('Diff: a detailed diff per property; an ALTER-able change updates, a schema
   expect(moved.replaces).toEqual(['schemaName']);
   expect(moved.map).toEqual({ schemaName: provider.PropertyDiff.Kind.ADD_REPLACE });
   expect(moved.dbr).toBe(false);
+});
+
+test('urnParts: stack, project, the last type of the parent chain and the whole name (which may hold ::)', () => {
+  expect(urnParts(URN('SshBastionAuthorizedKeys', 'keys'))).toEqual({
+    stack: 'dev',
+    project: 'proj',
+    type: 'materialize-connections:index:SshBastionAuthorizedKeys',
+    name: 'keys',
+  });
+  expect(
+    urnParts('urn:pulumi:prod::shop::my:index:Parent$materialize-connections:index:SshBastionAuthorizedKeys::a::b'),
+  ).toEqual({
+    stack: 'prod',
+    project: 'shop',
+    type: 'materialize-connections:index:SshBastionAuthorizedKeys',
+    name: 'a::b',
+  });
+});
+
+test('Check of SshBastionAuthorizedKeys: the default block name and owner are <project>/<stack>/<resource name>', async () => {
+  const req = checkRequest('SshBastionAuthorizedKeys', { publicKeys: ['k'], host: 'h', user: 'u' });
+  req.setUrn(URN('SshBastionAuthorizedKeys', 'bastion keys'));
+  const inputs = (await call('check', req)).getInputs().toJavaScript();
+  expect(inputs.blockName).toBe('proj/dev/bastion_keys');
+  expect(inputs.blockOwner).toBe('proj/dev/bastion keys');
 });
