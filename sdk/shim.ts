@@ -23,7 +23,7 @@ export function providerModule(kind: string): string {
   return [
     `const kind = ${JSON.stringify(kind)};`,
     'function load() {',
-    `  try { return require('${ENTRY}').dynamicProvider(kind); } catch (e) {`,
+    `  try { return require(${JSON.stringify(ENTRY)}).dynamicProvider(kind); } catch (e) {`,
     `    if (e.code !== 'MODULE_NOT_FOUND' || !String(e).includes("'${ENTRY}")) throw e;`,
     `    throw new Error('${ENTRY} cannot be loaded from ' + process.cwd() + ', where Pulumi started the ' +`,
     '      "dynamic-provider process. An Automation API program: pass workspaceOptions() of \'pulumi-materialize-" +',
