@@ -1,40 +1,49 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the services suites test against, on 127.0.0.1 only:
-#   PostgreSQL 15 (wal_level=logical)  :55432  user postgres / password postgres; TLS on
+#   PostgreSQL 15 (wal_level=logical)  :25432  user postgres / password postgres; TLS on
 #   PostgreSQL 15 (wal_level=replica)  :PG_PORT+1 (PG2_PORT), the same; for diagnostics tests
-#   MariaDB                            :53306  user mz / password mzpw; TLS on
-#   OpenSSH sshd (bastion)             :52222  user sshtest; authorized_keys file is writable by tests
-#   moto_server (AWS IAM emulator)     :55000  when the image's Python has moto
-#   Apache Kafka 4.1 broker (KRaft)    :53092 PLAINTEXT, :53093 SASL_PLAINTEXT, :53094 SSL, :53095 SASL_SSL
-#                                      (controller :53096); SASL users mz/mzpw for PLAIN, SCRAM-SHA-256 and
+#   MariaDB                            :23306  user mz / password mzpw; TLS on
+#   OpenSSH sshd (bastion)             :22222  user sshtest; authorized_keys file is writable by tests
+#   moto_server (AWS IAM emulator)     :25000  when the image's Python has moto
+#   Apache Kafka 4.1 broker (KRaft)    :29092 PLAINTEXT, :29093 SASL_PLAINTEXT, :29094 SSL, :29095 SASL_SSL
+#                                      (controller :29096); SASL users mz/mzpw for PLAIN, SCRAM-SHA-256 and
 #                                      SCRAM-SHA-512 (SASL_SSL offers SCRAM-SHA-512 only); the SSL listener
 #                                      requires a client certificate. KAFKA=0 skips it.
 #   TLS everywhere from one CA made at start: BASE/tls/{ca,server,client}.pem and .key, other-ca.pem
+# The ports sit below Linux's ephemeral range (32768-60999): a server that daemonizes before it binds (sshd) can
+# otherwise find its port taken by some client's outgoing connection, and fail where no one sees it. `start`
+# checks every port is free first and that every server answers on it before it says "services up".
 # Usage: scripts/services.sh start|stop [BASE]   (BASE defaults to ./.services). Run as root.
 # `start` writes BASE/env (shell exports) that the test suites read through test/services/env.ts.
 set -euo pipefail
 cmd=${1:?usage: $0 start|stop [BASE]}
 BASE=$(mkdir -p "${2:-.services}" && cd "${2:-.services}" && pwd)
-PG_PORT=${PG_PORT:-55432}; PG2_PORT=${PG2_PORT:-$((PG_PORT + 1))}; MY_PORT=${MY_PORT:-53306}; SSH_PORT=${SSH_PORT:-52222}; MOTO_PORT=${MOTO_PORT:-55000}
+PG_PORT=${PG_PORT:-25432}; PG2_PORT=${PG2_PORT:-$((PG_PORT + 1))}; MY_PORT=${MY_PORT:-23306}; SSH_PORT=${SSH_PORT:-22222}; MOTO_PORT=${MOTO_PORT:-25000}
 # Kafka's five listeners take KAFKA_PORT .. KAFKA_PORT+4.
-KAFKA_PORT=${KAFKA_PORT:-53092}; KAFKA=${KAFKA:-1}; KAFKA_VERSION=4.1.1
+KAFKA_PORT=${KAFKA_PORT:-29092}; KAFKA=${KAFKA:-1}; KAFKA_VERSION=4.1.1
 KAFKA_LIBS=${KAFKA_LIBS:-$HOME/.cache/mz-test-kafka/$KAFKA_VERSION/libs}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
+
+# Stops a server by its pid file and waits until it has exited, so its port is free when `stop` returns.
+stop_pid() { # pidfile
+  [ -f "$1" ] || return 0
+  local pid; pid=$(cat "$1" 2>/dev/null) || return 0
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
 
 stop() {
   for d in pg pg2; do
     [ -f "$BASE/$d/data/postmaster.pid" ] && runuser -u postgres -- $PGBIN/pg_ctl -D "$BASE/$d/data" -m fast -w stop >/dev/null || true
   done
-  [ -f "$BASE/my/mysqld.pid" ] && kill "$(cat "$BASE/my/mysqld.pid")" 2>/dev/null || true
-  [ -f "$BASE/ssh/sshd.pid" ] && kill "$(cat "$BASE/ssh/sshd.pid")" 2>/dev/null || true
-  [ -f "$BASE/moto/moto.pid" ] && kill "$(cat "$BASE/moto/moto.pid")" 2>/dev/null || true
-  if [ -f "$BASE/kafka/kafka.pid" ]; then
-    kpid=$(cat "$BASE/kafka/kafka.pid"); kill "$kpid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$kpid" 2>/dev/null || true
-  fi
-  sleep 0.3
+  stop_pid "$BASE/my/mysqld.pid"
+  stop_pid "$BASE/ssh/sshd.pid"
+  stop_pid "$BASE/moto/moto.pid"
+  stop_pid "$BASE/kafka/kafka.pid"
   rm -rf "$BASE/tls" "$BASE/pg" "$BASE/pg2" "$BASE/my" "$BASE/ssh" "$BASE/moto" "$BASE/kafka" "$BASE/env"
 }
 if [ "$cmd" = stop ]; then stop; exit 0; fi
@@ -53,6 +62,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 chmod 755 "$BASE"
 wait_for() { for _ in $(seq 1 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "timeout: $*" >&2; return 1; }
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; } # something accepts TCP connections on the port
+# A server that answers when it should not have started yet would be some other process: fail now, by name.
+ports=("$PG_PORT" "$PG2_PORT" "$MY_PORT" "$SSH_PORT" "$MOTO_PORT")
+[ "$KAFKA" = 1 ] && ports+=($(seq "$KAFKA_PORT" $((KAFKA_PORT + 4))))
+for port in "${ports[@]}"; do
+  if answers "$port"; then echo "port $port is already taken on 127.0.0.1 (ss -ltnp shows by whom)" >&2; exit 1; fi
+done
+# Waits for a server to answer on its port; if it does not, shows its log and fails.
+wait_port() { # name port log
+  wait_for answers "$2" && return 0
+  echo "$1 does not answer on 127.0.0.1:$2; the end of $3:" >&2; tail -n 20 "$3" >&2 2>/dev/null || true; exit 1
+}
 
 # TLS material for every server: one CA, a server certificate (localhost, 127.0.0.1), a client certificate,
 # and a second CA that signed nothing here ("the wrong CA" for tests). PEM, made fresh at each start.
@@ -190,6 +211,7 @@ PermitRootLogin no
 AllowUsers sshtest
 CFG
 /usr/sbin/sshd -f "$BASE/ssh/sshd_config" -E "$BASE/ssh/sshd.log"
+wait_port sshd "$SSH_PORT" "$BASE/ssh/sshd.log"
 
 # moto (IAM emulator), from the image's Python
 MOTO_URL=""
@@ -206,6 +228,7 @@ fi
 if [ "$KAFKA" = 1 ]; then
   for _ in $(seq 1 600); do grep -q 'Kafka Server started' "$K/server.log" 2>/dev/null && break; sleep 0.1; done
   grep -q 'Kafka Server started' "$K/server.log" || { echo "kafka did not start: see $K/server.log" >&2; exit 1; }
+  for port in $(seq "$KAFKA_PORT" $((KAFKA_PORT + 4))); do wait_port kafka "$port" "$K/server.log"; done
   echo "kafka up in $(echo "$(date +%s.%N) - $kafka_start" | bc)s"
   KAFKA_ENV="export SVC_KAFKA_PLAINTEXT=127.0.0.1:$P_PLAIN SVC_KAFKA_SASL_PLAINTEXT=127.0.0.1:$P_SASL SVC_KAFKA_SSL=127.0.0.1:$P_SSL SVC_KAFKA_SASL_SSL=127.0.0.1:$P_SASL_SSL
 export SVC_KAFKA_USER=mz SVC_KAFKA_PASSWORD=mzpw"

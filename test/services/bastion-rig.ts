@@ -45,7 +45,8 @@ export function watchForeignLines(
     const want = expected();
     if (lines.length !== want.length || lines.some((l, i) => l !== want[i])) seen.push({ at: Date.now(), lines });
   };
-  const timer = setInterval(check, everyMs);
+  // A watcher never keeps the test process alive, even when the test fails before stop().
+  const timer = setInterval(check, everyMs).unref();
   return {
     stop: () => {
       clearInterval(timer);
