@@ -22,8 +22,9 @@ function arg(name: string): string | undefined {
 const GROUPS = Number(arg('groups') ?? 20);
 /** `--profile DIR`: a V8 CPU profile of every Node process (program, provider) per command, in DIR/<fleet>/<op>. */
 const PROFILE = arg('profile');
-/** `--only fleet` or `--only noop`: one of the two fleets (to iterate on one side; ratios need both). */
-const ONLY = arg('only');
+/** `--only fleet|noop|shaped` (comma-separated): only these fleets (to iterate on one side; ratios need two). */
+const ONLY = arg('only')?.split(',');
+const runs = (fleet: string) => !ONLY || ONLY.includes(fleet);
 /** `--export DIR`: the stack's checkpoint after the create (`pulumi stack export`), per fleet, to inspect its size. */
 const EXPORT = arg('export');
 
@@ -71,27 +72,62 @@ function programDir(work: string, name: string, index: string, files: Record<str
   return dir;
 }
 
-/** bench/fleet.ts as the program's own JavaScript, importing the package as a user's program does. */
-function fleetProgram(work: string): string {
-  const source = fs
-    .readFileSync(path.join(ROOT, 'bench/fleet.ts'), 'utf8')
-    .replace("from '../sdk'", "from 'pulumi-materialize-connections'");
+/** bench/fleet.ts as the program's own JavaScript, importing `sdk` (the package, or the no-op classes below). */
+function fleetProgram(work: string, name: string, sdk: string, files: Record<string, string> = {}): string {
+  const source = fs.readFileSync(path.join(ROOT, 'bench/fleet.ts'), 'utf8').replace("from '../sdk'", `from '${sdk}'`);
   const { code } = transformSync(source, {
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
     module: { type: 'commonjs' },
   });
   return programDir(
     work,
-    'fleet',
+    name,
     [
       "const pulumi = require('@pulumi/pulumi');",
       "const { fleet } = require('./fleet');",
       "const version = new pulumi.Config().get('version') === '2' ? 2 : 1;",
       `module.exports = fleet({ groups: ${GROUPS}, schema: '${SCHEMA}', version })();`,
     ].join('\n'),
-    { 'fleet.js': code },
+    { 'fleet.js': code, ...files },
   );
 }
+
+// The fleet's program with every class of the package replaced by a no-op dynamic resource that takes the same
+// inputs (secrets, references to other resources as { name, schemaName } data, so the same dependencies) and
+// stores them as its outputs, plus the package's computed outputs. What any dynamic provider pays for inputs of
+// this shape: the fleet over this is the package's own cost; this over the plain no-op is the shape's.
+const SHAPED_SDK = `
+const pulumi = require('@pulumi/pulumi');
+const computed = (inputs) => ({
+  ...inputs,
+  qualifiedName: '"materialize"."' + inputs.schemaName + '"."' + inputs.name + '"',
+  databaseName: 'materialize',
+  owner: 'materialize',
+  plannedSql: [],
+  materializeEndpoint: 'bench',
+});
+const sameInputs = (olds, news) => Object.keys(news).every((k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]));
+const provider = {
+  async create(inputs) { return { id: inputs.name, outs: computed(inputs) }; },
+  async diff(_id, olds, news) { return { changes: !sameInputs(olds, news) }; },
+  async update(_id, _olds, news) { return { outs: computed(news) }; },
+  async read(id, props) { return { id, props }; },
+  async delete() {},
+};
+class NoopObject extends pulumi.dynamic.Resource {
+  constructor(name, args, opts) {
+    const props = { qualifiedName: undefined, databaseName: undefined, owner: undefined, plannedSql: undefined, materializeEndpoint: undefined };
+    for (const [k, v] of Object.entries(args)) {
+      if (v === undefined) continue;
+      props[k] = v instanceof pulumi.Resource ? pulumi.all([v.name, v.schemaName]).apply(([n, s]) => ({ name: n, schemaName: s })) : v;
+    }
+    super(provider, name, props, opts);
+  }
+}
+for (const kind of ['Secret', 'SshTunnelConnection', 'PostgresConnection', 'MySqlConnection', 'KafkaConnection',
+  'ConfluentSchemaRegistryConnection', 'AwsConnection'])
+  exports[kind] = class extends NoopObject {};
+`;
 
 /** The same number of resources whose provider does nothing: the engine's own cost per dynamic resource. */
 function noopProgram(work: string, count: number): string {
@@ -223,6 +259,20 @@ function printSplit(name: string, t: Timing[], count: number): void {
   }
 }
 
+const cpuOf = (t: Timing) => t.totalCpuMs + t.serverCpuMs;
+
+/** Wall and CPU (all processes, the stand-in's included) of one fleet over another, per command. */
+function printRatios(baseName: string, base: Timing[], over: Timing[], overName = 'this package'): void {
+  console.log('');
+  console.log(`| operation | ${baseName} (ms) | ${overName} (ms) | ratio | CPU ratio |`);
+  console.log('|---|---:|---:|---:|---:|');
+  for (let i = 0; i < over.length; i++)
+    console.log(
+      `| ${over[i].op} | ${base[i].ms} | ${over[i].ms} | ${(over[i].ms / base[i].ms).toFixed(2)} | ` +
+        `${(cpuOf(over[i]) / cpuOf(base[i])).toFixed(2)} |`,
+    );
+}
+
 async function main() {
   const cliDir = execFileSync('bash', [path.join(ROOT, 'scripts/pulumi-cli.sh')], { encoding: 'utf8' })
     .trim()
@@ -259,20 +309,24 @@ async function main() {
     console.log(
       `bench --cli: Pulumi CLI ${execFileSync(path.join(cliDir, 'pulumi'), ['version'], { encoding: 'utf8' }).trim()}, ${count} resources each, against the stand-in`,
     );
-    const noop = ONLY === 'fleet' ? undefined : await measure(noopProgram(work, count), env('noop'), standin, []);
-    const mz = ONLY === 'noop' ? undefined : await measure(fleetProgram(work), env('fleet'), standin, []);
+    const noop = runs('noop') ? await measure(noopProgram(work, count), env('noop'), standin, []) : undefined;
+    const shaped = runs('shaped')
+      ? await measure(
+          fleetProgram(work, 'shaped', './noop-sdk', { 'noop-sdk.js': SHAPED_SDK }),
+          env('shaped'),
+          standin,
+          [],
+        )
+      : undefined;
+    const mz = runs('fleet')
+      ? await measure(fleetProgram(work, 'fleet', 'pulumi-materialize-connections'), env('fleet'), standin, [])
+      : undefined;
     if (noop) printSplit('no-op dynamic resources', noop, count);
+    if (shaped) printSplit('no-op dynamic resources with the fleet’s inputs', shaped, count);
     if (mz) printSplit('this package', mz, count);
-    if (noop && mz) {
-      console.log('');
-      console.log('| operation | no-op dynamic resources (ms) | this package (ms) | ratio | CPU ratio |');
-      console.log('|---|---:|---:|---:|---:|');
-      for (let i = 0; i < mz.length; i++)
-        console.log(
-          `| ${mz[i].op} | ${noop[i].ms} | ${mz[i].ms} | ${(mz[i].ms / noop[i].ms).toFixed(2)} | ` +
-            `${((mz[i].totalCpuMs + mz[i].serverCpuMs) / (noop[i].totalCpuMs + noop[i].serverCpuMs)).toFixed(2)} |`,
-        );
-    }
+    if (noop && mz) printRatios('no-op dynamic resources', noop, mz);
+    if (shaped && mz) printRatios('no-op dynamic resources with the fleet’s inputs', shaped, mz);
+    if (noop && shaped) printRatios('no-op dynamic resources', noop, shaped, 'no-op with the fleet’s inputs');
   } finally {
     await admin.end();
     await standin.close();
