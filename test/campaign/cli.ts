@@ -165,6 +165,8 @@ export interface StateResource {
   id?: string;
   custom?: boolean;
   delete?: boolean;
+  /** Marked by `pulumi state taint`: the next `up` replaces it, and the mark stays until a replacement succeeds. */
+  taint?: boolean;
   outputs?: Record<string, unknown>;
   inputs?: Record<string, unknown>;
 }

@@ -654,6 +654,23 @@ export class Schedule {
     let up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
     this.note(`final: up --refresh -> exit ${up.code}`);
     if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {
+      // A resource the user tainted is replaced by every `up` until one succeeds, create before delete, under the
+      // same name, so its create always meets its own old object. The error says what to do: set the resource
+      // option deleteBeforeReplace, as this user does.
+      const tainted = this.urns(await this.stack.exportState()).filter((r) => r.taint);
+      const told = tainted.flatMap((t) => {
+        const r = this.model.resources.find((m) => m.key === t.urn.split('::').pop() && !m.deleteBeforeReplace);
+        if (r) r.deleteBeforeReplace = true;
+        return r ? [r.key] : [];
+      });
+      if (told.length) {
+        up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
+        this.note(
+          `final: deleteBeforeReplace on the tainted ${told.join(', ')}, as the error says; up -> exit ${up.code}`,
+        );
+      }
+    }
+    if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {
       // A name this update frees (a removed resource's object, a rename away) is taken by another resource in
       // the same update: Pulumi creates before it deletes and runs independent steps at once, and stops at the
       // first error, so plain `up` can fail every time. The README's recovery: let the rest of the update run.
