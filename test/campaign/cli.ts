@@ -165,6 +165,12 @@ export interface StateResource {
   id?: string;
   custom?: boolean;
   delete?: boolean;
+  /**
+   * A delete-before-replace whose delete ran and whose create has not yet: the object is gone on purpose, the next
+   * `up` creates the replacement, and refresh leaves such an entry as it is (pkg/v3 resource/deploy/step.go,
+   * RefreshStep.Apply).
+   */
+  pendingReplacement?: boolean;
   /** Marked by `pulumi state taint`: the next `up` replaces it, and the mark stays until a replacement succeeds. */
   taint?: boolean;
   outputs?: Record<string, unknown>;
