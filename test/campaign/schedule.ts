@@ -682,6 +682,17 @@ export class Schedule {
           `final: deleteBeforeReplace on the tainted ${told.join(', ')}, as the error says; up -> exit ${up.code}`,
         );
       }
+      if (up.code !== 0 && /still depended upon by/.test(up.output)) {
+        // An object other objects use cannot be dropped first either, and Pulumi replaces those only when their
+        // own diff says so (a new secret reference is an ALTER). The README's way out: give up the forced
+        // replacement (untaint), as this user does; the option goes back to what the program had.
+        const stillTainted = this.urns(await this.stack.exportState()).filter((r) => r.taint);
+        for (const t of stillTainted) await this.stack.run(['state', 'untaint', t.urn]);
+        for (const k of told) this.model.resources.find((m) => m.key === k)!.deleteBeforeReplace = undefined;
+        up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
+        const names = stillTainted.map((t) => t.urn.split('::').pop()).join(', ');
+        this.note(`final: state untaint ${names} (used by other objects); up -> exit ${up.code}`);
+      }
     }
     if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {
       // A name this update frees (a removed resource's object, a rename away) is taken by another resource in
