@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
+import { CLASSES } from '../provider/native/tokens';
 import { startStandinProcess, type StandinProcess } from './standin-process';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -124,9 +125,7 @@ class NoopObject extends pulumi.dynamic.Resource {
     super(provider, name, props, opts);
   }
 }
-for (const kind of ['Secret', 'SshTunnelConnection', 'PostgresConnection', 'MySqlConnection', 'KafkaConnection',
-  'ConfluentSchemaRegistryConnection', 'AwsConnection'])
-  exports[kind] = class extends NoopObject {};
+for (const name of ${JSON.stringify(Object.keys(CLASSES))}) exports[name] = class extends NoopObject {};
 `;
 
 /** The same number of resources whose provider does nothing: the engine's own cost per dynamic resource. */

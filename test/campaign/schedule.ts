@@ -80,8 +80,10 @@ const CATALOG_TYPE: Partial<Record<ModelResource['kind'], string>> = {
   aws: 'aws',
 };
 
-/** The create's refusal when the name is held by an object this resource does not manage. */
-// Either wording: an object of the resource's own type holds the name, or one of another type does (D4).
+/**
+ * The create's refusal when the name is held by an object this resource does not manage, in either wording: an
+ * object of the resource's own type holds it, or one of another type does (D4).
+ */
 const NAME_HELD_BY_THE_STACK =
   /already exists and is not managed by this resource|cannot be created: the name is held by/;
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
