@@ -379,6 +379,18 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     return adapter.createStatements(after).map((st) => shown(st, news));
   }
 
+  /**
+   * Nothing changes: the stored plan (the SQL of the last change) is kept. An empty plan here would make every
+   * unchanged resource's inputs differ from the state's, and the engine writes the whole snapshot for each such
+   * resource during a preview (quadratic in the stack's size).
+   */
+  function unchanged(olds: Props, news: Props): boolean {
+    if (olds.name === undefined || olds[PLANNED_SQL] === undefined) return false;
+    const { [PLANNED_SQL]: _old, ...before } = olds;
+    const { [PLANNED_SQL]: _new, ...after } = news;
+    return canonicalJson(sanitize(before)) === canonicalJson(sanitize(after));
+  }
+
   /** `check` with old inputs: a change of address that comes from config or MZ_* waits for a diff to confirm it. */
   function noteExisting(olds: Props, news: Props, address: string): void {
     const before = typeof olds[ENDPOINT_OUTPUT] === 'string' ? (olds[ENDPOINT_OUTPUT] as string) : address;
@@ -410,7 +422,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       for (const key of taints) if (key in news) inputs[key] = '';
       // COMMENT ... IS '' leaves no comment, so '' is kept as "no comment" (it would read back as absent).
       if (inputs.comment === '') delete inputs.comment;
-      inputs[PLANNED_SQL] = plannedSql(olds, inputs);
+      inputs[PLANNED_SQL] = unchanged(olds, inputs) ? olds[PLANNED_SQL] : plannedSql(olds, inputs);
       return { inputs: sanitize(inputs) };
     },
 
@@ -521,8 +533,10 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
                 `${adapter.label} ${qualifiedName(location)} already exists and is not managed by this resource. ` +
                   'If this is a replacement Pulumi started itself under the same name (`pulumi up --replace`, ' +
                   '`--target-replace`, `pulumi state taint`, `replacementTrigger`), those create the new object before ' +
-                  'deleting the old one: set the resource option `deleteBeforeReplace: true` on it. Otherwise set ' +
-                  'adoptExisting: true to take the object over, or choose another name',
+                  'deleting the old one: set the resource option `deleteBeforeReplace: true` on it. If the resource had ' +
+                  'adoptExisting: true until now, its delete leaves the object in place: set adoptExisting: true ' +
+                  'again for one `pulumi up` to take it back, then remove it. Otherwise set adoptExisting: true to ' +
+                  'take the object over, or choose another name',
                 secretsOf(inputs),
               );
             const failed = materializeError(
@@ -681,7 +695,9 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
                 message:
                   `${e.message}. Remove or re-point the dependent objects first, or set dropCascade: true on ` +
                   'this resource and run `pulumi up` once before deleting it (a delete uses the settings of the ' +
-                  'last `pulumi up`), to drop them with it (DROP ... CASCADE)',
+                  'last `pulumi up`), to drop them with it (DROP ... CASCADE). If Pulumi is replacing it with the ' +
+                  'resource option `deleteBeforeReplace` and the new object has another name, take that option off: ' +
+                  'the new object is then created first, the dependents are pointed at it, and this one is dropped last',
               },
               `cannot delete ${adapter.label} ${qualifiedName(location)}`,
               secretsOf(props),

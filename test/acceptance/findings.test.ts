@@ -74,6 +74,56 @@ test('A1: with adoptExisting, a create-before-delete replacement adopts the obje
   await stack.ok(['preview', '--expect-no-changes']);
 });
 
+test('a forced replacement after adoptExisting is turned off: the error says to adopt again for one up, and that converges with the object kept', async () => {
+  await freshStack({ adopt: 'true', deleteBeforeReplace: 'true' });
+  await stack.ok(['up', '--yes', '--skip-preview']);
+  const id = await tunnelId();
+  await stack.setConfig('adopt', 'false');
+  await stack.ok(['state', 'taint', TUNNEL_URN]);
+  // The old resource's delete leaves an adopted object in place (it may be another resource's now), so the
+  // replacement meets it; deleteBeforeReplace alone cannot help, and the error says what does.
+  const refused = await stack.run(['up', '--yes', '--skip-preview']);
+  expect(refused.code).not.toBe(0);
+  expect(refused.output).toContain(
+    'If the resource had adoptExisting: true until now, its delete leaves the object in place: set adoptExisting: ' +
+      'true again for one `pulumi up` to take it back, then remove it',
+  );
+  expect(await tunnelId()).toBe(id);
+  await stack.setConfig('adopt', 'true');
+  await stack.ok(['up', '--yes', '--skip-preview']);
+  await stack.setConfig('adopt', 'false');
+  await stack.ok(['up', '--yes', '--skip-preview']);
+  await stack.ok(['preview', '--expect-no-changes']);
+  expect(await objects()).toEqual(['t']);
+  expect(await tunnelId()).toBe(id);
+  expect((await stack.outputs()).tunnelId).toBe(id);
+});
+
+test('deleteBeforeReplace on a secret a connection uses: the refused DROP says to take the option off, and without it the move converges', async () => {
+  await freshStack({ passwordDeleteBeforeReplace: 'true' }, {}, { ACCEPTANCE_KAFKA_USER: 'user' });
+  await sql('CREATE SCHEMA IF NOT EXISTS "materialize"."findings_moved"');
+  await stack.ok(['up', '--yes', '--skip-preview']);
+  // A move to another schema replaces the secret. Delete first: Materialize refuses while the connection uses
+  // it, and Pulumi does not replace the connection (a new secret reference is an in-place ALTER).
+  await stack.setConfig('passwordSchema', 'findings_moved');
+  const refused = await stack.run(['up', '--yes', '--skip-preview']);
+  expect(refused.code).not.toBe(0);
+  expect(refused.output).toMatch(/cannot drop secret "[^"]*kafka_password": still depended upon by connection/);
+  expect(refused.output).toContain(
+    'If Pulumi is replacing it with the resource option `deleteBeforeReplace` and the new object has another ' +
+      'name, take that option off',
+  );
+  expect(await objects()).toEqual(['k', 'kafka_password', 't']);
+  await stack.setConfig('passwordDeleteBeforeReplace', 'false');
+  await stack.ok(['up', '--yes', '--skip-preview']);
+  await stack.ok(['preview', '--expect-no-changes']);
+  expect(await objects()).toEqual(['k', 't']);
+  const [{ create_sql: kafkaSql }] = await sql(`SELECT create_sql FROM mz_catalog.mz_connections WHERE name = 'k'`);
+  expect(String(kafkaSql)).toMatch(
+    /SASL PASSWORD = SECRET \[u\d+ AS "materialize"\."findings_moved"\."kafka_password"\]/,
+  );
+});
+
 test('A3: a Pulumi secret given to a text option makes plannedSql and createSql secret in state and preview', async () => {
   // From the environment, made a secret in the program: a secret config value would be masked by the engine anyway.
   const user = `SEKRET-user ${process.pid} "q"/+é`;

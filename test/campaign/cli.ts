@@ -126,8 +126,21 @@ export class CampaignStack {
 
   /** The checkpoint as `pulumi stack export` prints it (secrets stay ciphertext). */
   async exportState(): Promise<Checkpoint> {
-    const r = await this.ok(['stack', 'export']);
+    const r = await this.run(['stack', 'export']);
+    // Seed 7137 once failed here after a SIGKILLed `up` ("failed to load checkpoint: EOF"), not seen again: the
+    // state folder as it is then (names, sizes) goes into the error, to find what the killed CLI left.
+    if (r.code !== 0) throw new Error(`pulumi stack export exited ${r.code}:\n${r.output}\n${this.stateListing()}`);
     return JSON.parse(r.stdout);
+  }
+
+  private stateListing(): string {
+    const root = path.join(this.work, 'state');
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const full = path.join(dir, e.name);
+        return e.isDirectory() ? walk(full) : [`${path.relative(root, full)} ${fs.statSync(full).size} bytes`];
+      });
+    return `state folder:\n  ${walk(root).join('\n  ')}`;
   }
 
   /**

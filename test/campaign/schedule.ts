@@ -339,8 +339,11 @@ export class Schedule {
     }
   }
 
+  /** Sorted by URN: the state lists resources in the order their steps finished, which varies from run to run. */
   private urns(state: Checkpoint): StateResource[] {
-    return (state.deployment.resources ?? []).filter((r) => r.custom && r.type.startsWith('pulumi-nodejs:dynamic/'));
+    return (state.deployment.resources ?? [])
+      .filter((r) => r.custom && r.type.startsWith('pulumi-nodejs:dynamic/'))
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   }
 
   private async runOp(op: Op): Promise<{ result?: CliResult; label: string }> {
@@ -661,6 +664,51 @@ export class Schedule {
     return r.adopt === true && stranger?.type === CATALOG_TYPE[r.kind];
   }
 
+  /**
+   * A forced replacement of a resource whose state says adoptExisting: true, now false in the program: the old
+   * resource's delete leaves the object in place (it may be another resource's now), so the new one meets it. The
+   * error's way out: adoptExisting: true again for one `up` (the object is taken back), then as the program had it.
+   */
+  private async takeBackAdopted(failed: CliResult): Promise<CliResult> {
+    const state = await this.stack.exportState();
+    const back = this.urns(state)
+      .filter((r) => (r.taint || r.pendingReplacement) && r.inputs?.adoptExisting === true)
+      .flatMap((r) => this.model.resources.filter((m) => m.key === r.urn.split('::').pop() && m.adopt !== true));
+    if (!back.length) return failed;
+    const was = back.map((m) => [m, m.adopt] as const);
+    for (const m of back) m.adopt = true;
+    let up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
+    const names = back.map((m) => m.key).join(', ');
+    this.note(
+      `final: adoptExisting true again on ${names} (adopted until now), as the error says; up -> exit ${up.code}`,
+    );
+    if (up.code !== 0) return up;
+    for (const [m, adopt] of was) m.adopt = adopt;
+    up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
+    this.note(`final: adoptExisting back as the program had it on ${names}; up -> exit ${up.code}`);
+    return up;
+  }
+
+  /** What the user changes for each deleteBeforeReplace resource whose first DROP Materialize refused (users). */
+  private dependedUponDeletingFirst(state: Checkpoint, output: string): string[] {
+    const done: string[] = [];
+    for (const r of this.urns(state)) {
+      const m = this.model.resources.find((x) => x.key === r.urn.split('::').pop() && x.deleteBeforeReplace);
+      const qualified = r.outputs?.qualifiedName;
+      if (!m || typeof qualified !== 'string' || !output.includes(`${qualified}: cannot drop`)) continue;
+      m.deleteBeforeReplace = undefined;
+      if (qualified !== `"materialize".${q(m.schema)}.${q(m.name)}`) {
+        done.push(`deleteBeforeReplace of ${m.key} off (the new object has another name)`);
+        continue;
+      }
+      const name = this.gen.freeName(this.model, m.schema, new Set(this.strangers.keys()));
+      if (name === undefined) this.gen.remove(this.model, m);
+      else m.name = name;
+      done.push(`deleteBeforeReplace of ${m.key} off and renamed -> ${name ?? '(removed)'} (used by other objects)`);
+    }
+    return done;
+  }
+
   /** The final fault-free converging `up`, then I3: no changes planned, and the catalog is the program. */
   private async converge(): Promise<void> {
     this.world.standin.faults.reset();
@@ -668,6 +716,7 @@ export class Schedule {
     if (this.o.inject === 'I1') await this.injectDrop();
     let up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
     this.note(`final: up --refresh -> exit ${up.code}`);
+    if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) up = await this.takeBackAdopted(up);
     if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {
       // A resource the user tainted is replaced by every `up` until one succeeds, create before delete, under the
       // same name, so its create always meets its own old object. The error says what to do: set the resource
@@ -694,6 +743,16 @@ export class Schedule {
         up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
         const names = stillTainted.map((t) => t.urn.split('::').pop()).join(', ');
         this.note(`final: state untaint ${names} (used by other objects); up -> exit ${up.code}`);
+      }
+    }
+    if (up.code !== 0 && /still depended upon by/.test(up.output)) {
+      // The program's own deleteBeforeReplace on an object others use: it cannot be dropped first. The error's
+      // way out when the new object has another name: take the option off (the new one is made first and the
+      // users pointed at it). Under the same name the README's: give it a new name.
+      const changed = this.dependedUponDeletingFirst(await this.stack.exportState(), up.output);
+      if (changed.length) {
+        up = await this.cli(['up', '--yes', '--skip-preview', '--refresh']);
+        this.note(`final: ${changed.join('; ')}, as the error says; up -> exit ${up.code}`);
       }
     }
     if (up.code !== 0 && NAME_HELD_BY_THE_STACK.test(up.output)) {

@@ -65,6 +65,21 @@ describe('check', () => {
     ]);
   });
 
+  test('nothing changed: the stored plan (the last change) is kept, so the inputs equal the state', async () => {
+    const created = (await pg.check({}, base)).inputs!;
+    const again = await pg.check(created, { ...base });
+    expect(again.inputs).toEqual(created);
+    const altered = (await pg.check(created, { ...base, host: 'h2' })).inputs!;
+    expect(altered.plannedSql).toEqual([`ALTER CONNECTION ${q('pg')} SET (HOST = 'h2') WITH (VALIDATE = false)`]);
+    expect((await pg.check(altered, { ...base, host: 'h2' })).inputs).toEqual(altered);
+    // A change with no statement (the first keyRotation, a released grant) still plans none.
+    const ssh = parserChecked('ssh-tunnel');
+    const tunnel = (await ssh.check({}, { name: 't', host: 'b', user: 'm' })).inputs!;
+    expect((await ssh.check(tunnel, { name: 't', host: 'b', user: 'm', keyRotation: 'a' })).inputs!.plannedSql).toEqual(
+      [],
+    );
+  });
+
   test('planned SQL of a replacement is the CREATE of the new object', async () => {
     const olds = (await pg.check({}, base)).inputs!;
     const replaced = await pg.check(olds, { ...base, sshTunnel: { name: 't' } });

@@ -2,7 +2,8 @@
 // can drive the engine's forced replacements, adoption, secrets in text options and partial updates
 // (pulumi-engine-findings.md section A) through the real Pulumi CLI.
 //
-// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole. The environment's
+// Config: tunnelName (default t), adopt (bool), deleteBeforeReplace (bool), comment, ownerRole; for the Kafka
+// connection's password Secret, passwordSchema (default public), passwordDeleteBeforeReplace. The environment's
 // ACCEPTANCE_KAFKA_USER is given as pulumi.secret() to a text option in code: neither stack config (the engine
 // masks secret config values in all it prints, which would hide a leak) nor plain config (kept in the state).
 import * as pulumi from '@pulumi/pulumi';
@@ -31,7 +32,11 @@ const kafka = kafkaUser
       brokers: ['broker.example.com:9092'],
       saslMechanisms: 'PLAIN',
       saslUsername: kafkaUser,
-      saslPassword: new mz.Secret('kafka-password', { name: 'kafka_password', value: 'not-a-secret-here' }),
+      saslPassword: new mz.Secret(
+        'kafka-password',
+        { name: 'kafka_password', schemaName: config.get('passwordSchema'), value: 'not-a-secret-here' },
+        { deleteBeforeReplace: config.getBoolean('passwordDeleteBeforeReplace') },
+      ),
       validate: false,
     })
   : undefined;
