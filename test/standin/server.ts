@@ -134,6 +134,9 @@ export class PgServer {
       extError: false,
     };
     this.conns.add(conn);
+    // Replies go out message by message (pg-gateway writes each); with Nagle's algorithm a reply's last small
+    // write waits for the client's delayed ACK, about 40 ms per extended-protocol query. Materialize sends at once.
+    socket.setNoDelay(true);
     socket.on('close', () => {
       conn.release?.();
       this.conns.delete(conn);
