@@ -6,6 +6,7 @@
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
+import { isManaged, usageFromCatalog } from '../privileges';
 import { COMPUTED } from '../render';
 import { qualifiedName, resolveLocation, type ObjectLocation } from '../sql/quote';
 import { LIFECYCLE_ARGS, SECRET_INPUTS } from '../args';
@@ -469,10 +470,13 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       }
       const lifecycleChanged =
         canonicalJson(lifecycleArgs(olds)) !== canonicalJson(lifecycleArgs(news)) || olds.validate !== news.validate;
-      // Leaving ownership or privileges unmanaged sends no SQL, but the state must stop recording them.
+      // Leaving ownership or privileges unmanaged sends no SQL, but the state must stop recording them. Taking
+      // privileges on may send none either (`usage: []` with no grants known), but from then on the state must
+      // record them, or a GRANT made by hand is never seen as drift.
       const given = (v: unknown) => v !== undefined && v !== null;
       const released = ['ownerRole', 'usage'].some((k) => given(olds[k]) && !given(news[k]));
-      changes = changes || replaces.length > 0 || lifecycleChanged || released || addressChanged;
+      const takenOn = !isManaged(olds.usage) && isManaged(news.usage);
+      changes = changes || replaces.length > 0 || lifecycleChanged || released || takenOn || addressChanged;
       if (replaces.length > 0) replacementsPlanned.add(placeKey(String(storedPlace), olds));
       const sameName =
         !replaces.includes('materialize') &&
@@ -508,7 +512,8 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
             );
           // Adoption: converge the existing object to the inputs. Nothing is known from an earlier run, so
           // what the catalog cannot tell (a secret's value, the owner) is set anyway.
-          const plan = adapter.alterPlan(adapter.argsFromRow(row, {}), args);
+          // Privileges managed: the adopted object's grants are read too, so the plan revokes those not listed.
+          const plan = adapter.alterPlan(adapter.argsFromRow(row, { usage: args.usage }), args);
           if (plan.replaces.length)
             throw new MaterializeError(
               `cannot adopt ${adapter.label} ${qualifiedName(location)}: ${plan.replaces.join(', ')} differ from the inputs and Materialize cannot change them in place; drop it or align the inputs`,
@@ -605,12 +610,14 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     },
 
     async update(id, olds, news) {
-      const plan = adapter.alterPlan(adapter.normalize(sqlArgs(olds)), sqlArgs(news));
+      const before = adapter.normalize(sqlArgs(olds));
+      let plan = adapter.alterPlan(before, sqlArgs(news));
       if (plan.replaces.length)
         throw new MaterializeError(
           `internal error: update asked for a change that needs replacement (${plan.replaces.join(', ')})`,
         );
-      if (plan.statements.length === 0) {
+      const usageTakenOn = !isManaged(olds.usage) && isManaged(news.usage);
+      if (plan.statements.length === 0 && !usageTakenOn) {
         // What the catalog computed stays as it was; every input takes its new value.
         const notInputs = new Set<string>([
           ...adapter.argKeys,
@@ -625,11 +632,19 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       const recorded = { [ENDPOINT_OUTPUT]: olds[ENDPOINT_OUTPUT], [ENVIRONMENT_OUTPUT]: olds[ENVIRONMENT_OUTPUT] };
       return withExisting({ ...news, ...recorded }, async (s) => {
         // ALTER addresses the object by name: make sure the name still is this object (pulumi-engine-findings.md A7).
-        if (!(await ownRow(s, id, olds)))
+        const current = await ownRow(s, id, olds);
+        if (!current)
           throw new MaterializeError(
             `${adapter.label} ${qualifiedName(resolveLocation(sqlArgs(olds) as never))} is no longer the object this ` +
               `resource manages (catalog id ${id}): it was dropped, renamed or re-created outside Pulumi. Nothing was ` +
               'changed. Run `pulumi refresh` to see what is there, then `pulumi up` again',
+          );
+        // Privileges managed from now on: the plan starts from the grants the object holds (the row just read),
+        // so that the list given is what holds USAGE afterwards, not the list plus grants made before.
+        if (usageTakenOn)
+          plan = adapter.alterPlan(
+            { ...before, usage: usageFromCatalog(current.usage, current.owner, news.usage) },
+            sqlArgs(news),
           );
         let done = 0;
         try {

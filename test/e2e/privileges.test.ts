@@ -109,6 +109,25 @@ test('grant on create, differences on update, drift both ways, [] and unset', as
   await t.sql(`GRANT USAGE ON CONNECTION ${q('pg')} TO "${teamB}"`);
   expect((await t.engine.refresh()).steps.map((s) => s.op)).toEqual(['same', 'same']);
   expect(await holders('mz_connections', 'pg')).toEqual([teamB, 'materialize']);
+
+  // Taking privileges on again: the plan starts from the grants the object holds (teamB's, made by hand while
+  // unmanaged), so the list given is what holds USAGE afterwards.
+  const takenOn = await t.engine.up(program({ conn: [analysts], secret: [teamA] }));
+  expect(takenOn.step('pg')!.op).toBe('update');
+  expect(await holders('mz_connections', 'pg')).toEqual([analysts, 'materialize']);
+
+  // Taken on with [] and nothing to revoke: no statement, but the state records it, so that a GRANT made by
+  // hand afterwards is drift (found by the fault campaign, seed 12112: it was never revoked).
+  await t.engine.up(program({ secret: [teamA] }));
+  await t.sql(`REVOKE USAGE ON CONNECTION ${q('pg')} FROM "${analysts}"`);
+  const empty = await t.engine.up(program({ conn: [], secret: [teamA] }));
+  expect(empty.step('pg')!.op).toBe('update');
+  expect(t.engine.resource('pg')!.outputs.usage).toEqual([]);
+  await t.sql(`GRANT USAGE ON CONNECTION ${q('pg')} TO "${teamB}"`);
+  const drift = await t.engine.refresh();
+  expect(drift.step('pg')!.outputsAfter!.usage).toEqual([teamB]);
+  await t.engine.up(program({ conn: [], secret: [teamA] }));
+  expect(await holders('mz_connections', 'pg')).toEqual(['materialize']);
 });
 
 test('a role that does not exist: Materialize message plus a hint, and the object as it was', async () => {
@@ -121,7 +140,7 @@ test('a role that does not exist: Materialize message plus a hint, and the objec
     `GRANT USAGE ON CONNECTION ${q('pg')} TO "e2e_priv_ghost": unknown role 'e2e_priv_ghost'\n` +
       'HINT: create the role first (CREATE ROLE), or remove it from usage (and ownerRole)',
   );
-  expect(await holders('mz_connections', 'pg')).toEqual([teamB, 'materialize']);
+  expect(await holders('mz_connections', 'pg')).toEqual(['materialize']);
 });
 
 test("README example: the analysts' own program needs USAGE on the secret the connection references", async () => {
@@ -163,4 +182,23 @@ test("README example: the analysts' own program needs USAGE on the secret the co
     removeProgramDir(dir);
   }
   await t.engine.destroy();
+});
+
+test('adoption with usage: the adopted object ends with exactly the roles listed', async () => {
+  await t.sql(`CREATE CONNECTION ${q('adopted')} TO SSH TUNNEL (HOST 'bastion.example.com', USER 'mz')`);
+  await t.sql(`GRANT USAGE ON CONNECTION ${q('adopted')} TO "${teamA}", "${teamB}"`);
+  const adopt = () => {
+    new mz.SshTunnelConnection('adopted', {
+      name: 'adopted',
+      schemaName: schema,
+      host: 'bastion.example.com',
+      user: 'mz',
+      usage: [teamB, analysts],
+      adoptExisting: true,
+    });
+  };
+  await t.engine.up(adopt);
+  expect(await holders('mz_connections', 'adopted')).toEqual([analysts, teamB, 'materialize']);
+  expect((await t.engine.preview(adopt)).steps.map((s) => s.op)).toEqual(['same']);
+  await t.engine.up(() => {});
 });
