@@ -33,6 +33,11 @@ export function normalizeUsage(usage: unknown): unknown {
   return [...new Set(usage.map((r) => (typeof r === 'string' && isPublic(r) ? PUBLIC : r)))].sort();
 }
 
+/** `usage` managed now and not before: nothing may need sending, but from now on grants are read and kept. */
+export function usageTakenOn(olds: { usage?: unknown }, news: { usage?: unknown }): boolean {
+  return !isManaged(olds.usage) && isManaged(news.usage);
+}
+
 /** Problems with a `usage` input, for `check`. */
 export function usageFailures(usage: unknown, identifierProblem: (v: unknown) => string | undefined): Failure[] {
   if (!isManaged(usage) || (containsUnknown(usage) && !Array.isArray(usage))) return [];

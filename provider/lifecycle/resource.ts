@@ -6,7 +6,7 @@
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
 import { containsUnknown, UNKNOWN } from '../unknown';
 import { dropSql } from '../objects';
-import { isManaged, usageFromCatalog } from '../privileges';
+import { usageFromCatalog, usageTakenOn } from '../privileges';
 import { COMPUTED } from '../render';
 import { qualifiedName, resolveLocation, type ObjectLocation } from '../sql/quote';
 import { LIFECYCLE_ARGS, SECRET_INPUTS } from '../args';
@@ -475,8 +475,8 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       // record them, or a GRANT made by hand is never seen as drift.
       const given = (v: unknown) => v !== undefined && v !== null;
       const released = ['ownerRole', 'usage'].some((k) => given(olds[k]) && !given(news[k]));
-      const takenOn = !isManaged(olds.usage) && isManaged(news.usage);
-      changes = changes || replaces.length > 0 || lifecycleChanged || released || takenOn || addressChanged;
+      changes =
+        changes || replaces.length > 0 || lifecycleChanged || released || usageTakenOn(olds, news) || addressChanged;
       if (replaces.length > 0) replacementsPlanned.add(placeKey(String(storedPlace), olds));
       const sameName =
         !replaces.includes('materialize') &&
@@ -616,8 +616,8 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
         throw new MaterializeError(
           `internal error: update asked for a change that needs replacement (${plan.replaces.join(', ')})`,
         );
-      const usageTakenOn = !isManaged(olds.usage) && isManaged(news.usage);
-      if (plan.statements.length === 0 && !usageTakenOn) {
+      const takesUsageOn = usageTakenOn(olds, news);
+      if (plan.statements.length === 0 && !takesUsageOn) {
         // What the catalog computed stays as it was; every input takes its new value.
         const notInputs = new Set<string>([
           ...adapter.argKeys,
@@ -641,7 +641,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
           );
         // Privileges managed from now on: the plan starts from the grants the object holds (the row just read),
         // so that the list given is what holds USAGE afterwards, not the list plus grants made before.
-        if (usageTakenOn)
+        if (takesUsageOn)
           plan = adapter.alterPlan(
             { ...before, usage: usageFromCatalog(current.usage, current.owner, news.usage) },
             sqlArgs(news),
@@ -678,7 +678,8 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
             });
           throw err;
         }
-        const row = await readBack(s, news, { id });
+        // Nothing sent (usage taken on, no grant to change): the row read for the id check is the object's state.
+        const row = plan.statements.length === 0 ? current : await readBack(s, news, { id });
         if (!row)
           throw new MaterializeError(
             `${adapter.label} ${qualifiedName(resolveLocation(news as never))} disappeared during the update`,

@@ -650,12 +650,17 @@ export class Schedule {
     const done: string[] = [];
     for (const r of this.model.resources)
       if (r.kind !== 'role' && r.kind !== 'bastion' && this.strangers.has(key(r.schema, r.name)) && !this.canAdopt(r)) {
-        const name = this.gen.freeName(this.model, r.schema, new Set(this.strangers.keys()));
-        if (name === undefined) this.gen.remove(this.model, r);
-        else r.name = name;
-        done.push(`${r.key} renamed away from a stranger's name -> ${name ?? '(removed)'}`);
+        done.push(`${r.key} renamed away from a stranger's name -> ${this.renameOrRemove(r)}`);
       }
     return done;
+  }
+
+  /** A free name in the resource's schema (no stranger's), or the resource removed when none is left. */
+  private renameOrRemove(r: ModelResource): string {
+    const name = this.gen.freeName(this.model, r.schema, new Set(this.strangers.keys()));
+    if (name === undefined) this.gen.remove(this.model, r);
+    else r.name = name;
+    return name ?? '(removed)';
   }
 
   /** adoptExisting takes over only an object of the resource's own type (a secret cannot adopt a connection). */
@@ -701,10 +706,7 @@ export class Schedule {
         done.push(`deleteBeforeReplace of ${m.key} off (the new object has another name)`);
         continue;
       }
-      const name = this.gen.freeName(this.model, m.schema, new Set(this.strangers.keys()));
-      if (name === undefined) this.gen.remove(this.model, m);
-      else m.name = name;
-      done.push(`deleteBeforeReplace of ${m.key} off and renamed -> ${name ?? '(removed)'} (used by other objects)`);
+      done.push(`deleteBeforeReplace of ${m.key} off and renamed -> ${this.renameOrRemove(m)} (used by other objects)`);
     }
     return done;
   }
