@@ -1,6 +1,7 @@
 // Errors the stand-in sends as ErrorResponse. SQLSTATEs follow materialize-semantics.md §6 (table of codes).
 export const SQLSTATE = {
   syntax: '42601', // parse errors
+  duplicatePreparedStatement: '42P05',
   internal: 'XX000', // PlanErrors and catalog errors (§1.2: AdapterError::PlanError => INTERNAL_ERROR)
   featureNotSupported: '0A000', // invalid ALTER (§3.2)
   systemError: '58000', // connection validation (§2.1)

@@ -1,6 +1,7 @@
 // The wire-level behaviour: auth, transactions (§6), multi-statement queries, the statement log, fault
 // injection, the HTTP control endpoint, extended-protocol reads.
-import { Client } from 'pg';
+import net from 'node:net';
+import { Client, type QueryConfig } from 'pg';
 import { standinControl } from './control';
 import { startStandin, type Standin } from './index';
 import { runSteps, session, type Session } from './testkit';
@@ -119,6 +120,103 @@ test('extended protocol: parameterised catalog reads', async () => {
   await s.ok("CREATE SECRET ext AS 'v'");
   const r = await s.ok('SELECT name FROM mz_secrets WHERE name = $1', ['ext']);
   expect(r.rows).toEqual([{ name: 'ext' }]);
+});
+
+test('extended protocol: SELECTs are prepared once and shared, clients keep their own statement names', async () => {
+  const clients = await Promise.all(
+    [0, 1, 2].map(async () => {
+      const c = new Client({ connectionString: mz.url });
+      await c.connect();
+      return c;
+    }),
+  );
+  try {
+    for (const n of ['sh_a', 'sh_b', 'sh_c']) await s.ok(`CREATE SECRET "${n}" AS 'v'`);
+    // Each client's statement "mine" is a different SELECT; the same text with another statement name is shared.
+    const texts = [
+      'SELECT name FROM mz_secrets WHERE name = $1',
+      "SELECT name || '!' AS name FROM mz_secrets WHERE name = $1",
+      'SELECT upper(name) AS name FROM mz_secrets WHERE name = $1',
+    ];
+    const expected = (k: number, n: string) => [n, `${n}!`, n.toUpperCase()][k];
+    // Interleaved, concurrent, named and unnamed: every answer is the asking client's own query's.
+    for (let round = 0; round < 3; round++)
+      await Promise.all(
+        clients.flatMap((c, k) =>
+          ['sh_a', 'sh_b', 'sh_c'].map(async (n, i) => {
+            const q =
+              (i + round) % 2 === 0 ? { name: 'mine', text: texts[k], values: [n] } : { text: texts[k], values: [n] };
+            expect((await c.query(q)).rows).toEqual([{ name: expected(k, n) }]);
+          }),
+        ),
+      );
+    // A plan prepared before a catalog change sees the change.
+    await s.ok("CREATE SECRET sh_d AS 'v'");
+    expect((await clients[1].query({ name: 'mine', text: texts[1], values: ['sh_d'] })).rows).toEqual([
+      { name: 'sh_d!' },
+    ]);
+    // Postgres refuses a second Parse of a named statement that exists.
+    await expect(clients[0].query({ name: 'dup', text: 'SELECT 1 AS a', values: [] })).resolves.toBeDefined();
+    const dup = new Client({ connectionString: mz.url });
+    await dup.connect();
+    try {
+      await dup.query({ name: 'twice', text: 'SELECT $1::text AS a', values: ['x'] });
+      // pg caches its named statements; a fresh name object with another text makes it Parse again.
+      await expect(dup.query({ name: 'twice', text: 'SELECT $1::text AS b', values: ['x'] })).rejects.toThrow(
+        'Prepared statements must be unique',
+      );
+    } finally {
+      await dup.end();
+    }
+    // More distinct SELECTs than stay prepared: a client's earlier statement still answers.
+    for (let i = 0; i < 300; i++) await clients[2].query(`SELECT ${i} + $1::int AS n`, [1]);
+    expect((await clients[0].query({ name: 'mine', text: texts[0], values: ['sh_a'] })).rows).toEqual([
+      { name: 'sh_a' },
+    ]);
+    // DISCARD and DEALLOCATE would reset the one engine session every client shares: refused, nothing reset.
+    for (const sql of ['DISCARD ALL', 'DEALLOCATE ALL'])
+      await expect(clients[1].query(sql)).rejects.toMatchObject({
+        code: '0A000',
+        message: `${sql.split(' ')[0]} is not supported by the Materialize stand-in`,
+      });
+    expect((await clients[0].query({ name: 'mine', text: texts[0], values: ['sh_b'] })).rows).toEqual([
+      { name: 'sh_b' },
+    ]);
+    expect((await clients[2].query(texts[2], ['sh_c'])).rows).toEqual([{ name: 'SH_C' }]);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+});
+
+test('extended protocol: the replies of one cycle go out in one write, at Sync', async () => {
+  const c = new Client({ connectionString: mz.url });
+  await c.connect();
+  // Every socket write in this process goes through _writeGeneric (one call per write or writev); the server's
+  // are those not made by this client's socket.
+  const proto = net.Socket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => unknown };
+  const original = proto._writeGeneric;
+  const client = (c as unknown as { connection: { stream: net.Socket } }).connection.stream;
+  let serverWrites = 0;
+  proto._writeGeneric = function (this: net.Socket, ...args: unknown[]) {
+    if (this !== client) serverWrites++;
+    return original.apply(this, args);
+  };
+  try {
+    const queries: QueryConfig[] = [
+      { text: 'SELECT name FROM mz_secrets WHERE name = $1', values: ['ext'] },
+      { name: 'one_write', text: 'SELECT $1::int + 1 AS n', values: [1] },
+      { name: 'one_write', text: 'SELECT $1::int + 1 AS n', values: [2] },
+      { text: "CREATE SECRET one_write_s AS 'x'", values: [] },
+    ];
+    for (const q of queries) {
+      serverWrites = 0;
+      await c.query(q);
+      expect(serverWrites).toBe(1);
+    }
+  } finally {
+    proto._writeGeneric = original;
+    await c.end();
+  }
 });
 
 test('statement log: per session and application_name, with timings and errors', async () => {

@@ -38,7 +38,10 @@ function silenceAbortedSockets(): void {
 }
 silenceAbortedSockets();
 
-/** Statement kinds (from Materialize's parser) that the SQL engine may answer. */
+/**
+ * Statement kinds (from Materialize's parser) that the SQL engine may answer. Not DISCARD or DEALLOCATE: every
+ * client shares the engine's one session, whose settings and prepared statements they would reset for all.
+ */
 const ENGINE_KINDS = new Set([
   'select',
   'show_columns',
@@ -48,13 +51,27 @@ const ENGINE_KINDS = new Set([
   'close',
   'prepare',
   'execute',
-  'deallocate',
-  'discard',
   'subscribe',
   'copy',
 ]);
 
 const MAX_BATCH_BYTES = 1_000_000; // §1.1 MAX_STATEMENT_BATCH_SIZE
+
+/**
+ * Postgres holds an extended-protocol cycle's replies (Parse, Bind, Describe, Execute, Close) and sends them at
+ * Sync or Flush; pg-gateway writes each reply on its own, so the socket is corked until then (one write, one
+ * packet for the client to read, instead of five).
+ */
+const HELD_UNTIL_SYNC = new Set(['P', 'B', 'D', 'E', 'C']);
+
+/** SELECTs kept prepared in the engine session at once (the least recently parsed are closed beyond it). */
+const MAX_PREPARED = 256;
+
+interface EngineStatement {
+  sql: string;
+  /** The Parse message's text and parameter types, when the statement is shared through `prepared`. */
+  key?: string;
+}
 
 interface Conn {
   socket: net.Socket;
@@ -64,9 +81,12 @@ interface Conn {
   /** Extended protocol: prepared statements and portals handled by the stand-in itself. */
   ownStatements: Map<string, { sql: string; stmt: Statement }>;
   ownPortals: Map<string, { sql: string; stmt: Statement }>;
-  engineStatements: Map<string, string>;
+  /** The client's prepared statements the engine answers: the text, and its key in `prepared` (SELECTs only). */
+  engineStatements: Map<string, EngineStatement>;
   enginePortals: Map<string, string>;
   extError: boolean;
+  /** Replies of an extended-protocol cycle are held back (socket corked) until its Sync or Flush. */
+  corked?: boolean;
   /** The statement's latency was already waited out at Parse, before the engine lock. */
   waited?: boolean;
 }
@@ -91,6 +111,14 @@ export class PgServer {
   private scram?: Promise<ScramSha256Data>;
   private wrongScram = new Map<string, Promise<ScramSha256Data>>();
   private lastContext = '';
+  /**
+   * SELECTs prepared once in the shared engine session, by Parse text and parameter types, under names of the
+   * stand-in's own: PGlite parses and plans a catalog query (joins, inlined SQL functions) in about 2 ms, which
+   * was most of the stand-in's time per read. Clients' statement names map onto these (Conn.engineStatements),
+   * so two clients' names never meet in the one session. Least recently parsed first.
+   */
+  private prepared = new Map<string, string>();
+  private nextPrepared = 1;
   opened = 0;
 
   constructor(private deps: ServerDeps) {}
@@ -164,8 +192,26 @@ export class PgServer {
   }
 
   private async onMessage(conn: Conn, data: Uint8Array): Promise<Uint8Array | undefined> {
+    const code = String.fromCharCode(data[0]);
+    const held = HELD_UNTIL_SYNC.has(code);
+    if (held && !conn.corked) {
+      conn.socket.cork();
+      conn.corked = true;
+    }
+    const reply = await this.dispatch(conn, code, data);
+    // pg-gateway writes the reply once this resolves, in the same turn of the event loop.
+    if (!held && conn.corked)
+      setImmediate(() => {
+        if (!conn.corked) return;
+        conn.corked = false;
+        conn.socket.uncork();
+      });
+    return reply;
+  }
+
+  private async dispatch(conn: Conn, code: string, data: Uint8Array): Promise<Uint8Array | undefined> {
     const session = conn.session!;
-    switch (String.fromCharCode(data[0])) {
+    switch (code) {
       case 'Q':
         return this.simpleQuery(session, w.readQuery(data));
       case 'P':
@@ -382,25 +428,40 @@ export class PgServer {
     if (conn.extError) return new Uint8Array();
     try {
       if (code === 'P') {
-        const [name, sql] = w.readCStrings(data, 5, 2).values;
-        const parsed = mzParse(sql, this.deps.features);
-        if (parsed.error !== null) throw new MzError(parsed.error, SQLSTATE.syntax);
-        const st = parsed.statements.length === 1 ? parseStatement(parsed.statements[0].sql) : null;
-        if (st) {
-          conn.ownStatements.set(name, { sql, stmt: st });
+        const { values, next } = w.readCStrings(data, 5, 2);
+        const [name, sql] = values;
+        if (name !== '' && (conn.ownStatements.has(name) || conn.engineStatements.has(name)))
+          throw new MzError(`prepared statement "${name}" already exists`, SQLSTATE.duplicatePreparedStatement);
+        conn.ownStatements.delete(name);
+        conn.engineStatements.delete(name);
+        const key = w.latin1(data.subarray(next - Buffer.byteLength(sql) - 1));
+        if (!this.prepared.has(key)) {
+          const parsed = mzParse(sql, this.deps.features);
+          if (parsed.error !== null) throw new MzError(parsed.error, SQLSTATE.syntax);
+          const st = parsed.statements.length === 1 ? parseStatement(parsed.statements[0].sql) : null;
+          if (st) {
+            conn.ownStatements.set(name, { sql, stmt: st });
+            return w.parseComplete();
+          }
+          // Only SELECTs are shared: a statement with effects on the session (DECLARE, PREPARE, ...) stays the client's.
+          if (parsed.statements[0]?.kind !== 'select') {
+            conn.engineStatements.set(name, { sql });
+            await this.waitLatency(conn);
+            return this.forward(conn, data);
+          }
+        }
+        await this.waitLatency(conn);
+        if (this.prepared.has(key)) {
+          this.touch(key);
+          conn.engineStatements.set(name, { sql, key });
           return w.parseComplete();
         }
-        conn.ownStatements.delete(name);
-        conn.engineStatements.set(name, sql);
-        // Latency is the network's: wait before taking the engine lock, so concurrent sessions overlap.
-        if (!conn.release) {
-          await this.deps.faults.wait();
-          conn.waited = true;
-        }
-        return this.forward(conn, data);
+        const reply = await this.prepare(conn, key);
+        if (!w.findError(reply)) conn.engineStatements.set(name, { sql, key });
+        return reply;
       }
       if (code === 'B') {
-        const { values } = w.readCStrings(data, 5, 2);
+        const { values, next } = w.readCStrings(data, 5, 2);
         const [portal, stmtName] = values;
         const own = conn.ownStatements.get(stmtName);
         if (own) {
@@ -408,14 +469,31 @@ export class PgServer {
           return w.bindComplete();
         }
         conn.ownPortals.delete(portal);
-        conn.enginePortals.set(portal, conn.engineStatements.get(stmtName) ?? '');
-        return this.forward(conn, data);
+        const engine = conn.engineStatements.get(stmtName);
+        conn.enginePortals.set(portal, engine?.sql ?? '');
+        if (!engine?.key) return this.forward(conn, data);
+        const { name, reply } = await this.engineName(conn, engine.key);
+        if (name === undefined) return reply;
+        return this.forward(conn, w.withCString(data, next - Buffer.byteLength(stmtName) - 1, name));
       }
       if (code === 'D') {
         const kind = String.fromCharCode(data[5]);
         const { values } = w.readCStrings(data, 6, 1);
         const own = kind === 'S' ? conn.ownStatements.get(values[0]) : conn.ownPortals.get(values[0]);
         if (own) return w.noData();
+        const engine = kind === 'S' ? conn.engineStatements.get(values[0]) : undefined;
+        if (!engine?.key) return this.forward(conn, data);
+        const { name, reply } = await this.engineName(conn, engine.key);
+        if (name === undefined) return reply;
+        return this.forward(conn, w.withCString(data, 6, name));
+      }
+      if (code === 'C' && String.fromCharCode(data[5]) === 'S') {
+        const name = w.readCStrings(data, 6, 1).values[0];
+        const engine = conn.engineStatements.get(name);
+        conn.ownStatements.delete(name);
+        conn.engineStatements.delete(name);
+        // A shared statement stays prepared for other clients; closing an unknown name is no error (as Postgres).
+        if (!engine || engine.key) return w.closeComplete();
         return this.forward(conn, data);
       }
       if (code === 'E') {
@@ -450,6 +528,42 @@ export class PgServer {
       conn.extError = true;
       return w.errorResponse(err);
     }
+  }
+
+  /** Latency is the network's: waited before taking the engine lock, so concurrent sessions overlap. */
+  private async waitLatency(conn: Conn): Promise<void> {
+    if (conn.release) return;
+    await this.deps.faults.wait();
+    conn.waited = true;
+  }
+
+  private touch(key: string): void {
+    const name = this.prepared.get(key)!;
+    this.prepared.delete(key);
+    this.prepared.set(key, name);
+  }
+
+  /** Prepares a shared SELECT in the engine session (the Parse message is `key`, under a name of the stand-in's). */
+  private async prepare(conn: Conn, key: string): Promise<Uint8Array> {
+    const name = `standin_${this.nextPrepared++}`;
+    const reply = await this.forward(conn, w.parseMessage(name, key));
+    if (w.findError(reply)) return reply;
+    this.prepared.set(key, name);
+    if (this.prepared.size > MAX_PREPARED) {
+      const [oldest, closed] = this.prepared.entries().next().value!;
+      this.prepared.delete(oldest);
+      await this.deps.store.db.execProtocolRaw(w.closeStatementMessage(closed));
+    }
+    return reply;
+  }
+
+  /** The engine's name for a shared statement, preparing it again if it was closed since (least recently parsed). */
+  private async engineName(conn: Conn, key: string): Promise<{ name?: string; reply: Uint8Array }> {
+    if (!this.prepared.has(key)) {
+      const reply = await this.prepare(conn, key);
+      if (w.findError(reply)) return { reply };
+    }
+    return { name: this.prepared.get(key), reply: new Uint8Array() };
   }
 
   private async forward(conn: Conn, data: Uint8Array): Promise<Uint8Array> {

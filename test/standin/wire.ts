@@ -105,3 +105,16 @@ export function readCStrings(data: Uint8Array, offset: number, count: number): {
   return { values, next: i };
 }
 export const readQuery = (data: Uint8Array) => readCStrings(data, 5, 1).values[0];
+export const latin1 = (data: Uint8Array) =>
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+
+/** A frontend message with the C string at `offset` (a statement's name) replaced by `value`. */
+export function withCString(data: Uint8Array, offset: number, value: string): Uint8Array {
+  const rest = data.subarray(data.indexOf(0, offset) + 1);
+  return message(String.fromCharCode(data[0]), concat([data.subarray(5, offset), cstr(value), rest]));
+}
+
+/** Parse of statement `name`, whose text and parameter types are `rest` (a Parse message's tail, as latin1). */
+export const parseMessage = (name: string, rest: string) =>
+  message('P', concat([cstr(name), Buffer.from(rest, 'latin1')]));
+export const closeStatementMessage = (name: string) => message('C', concat([enc.encode('S'), cstr(name)]));
