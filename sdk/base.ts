@@ -162,13 +162,15 @@ export function registerObject(
   // The placeholder is a known value, secret or not, sent as a promise: an Output that is both unknown and secret
   // goes out as a plain unknown with @pulumi/pulumi up to 3.259, and would lose the mark exactly in the preview
   // where an input is not known yet.
+  // A placeholder that is not secret marks nothing, and is not sent: every input property is stored twice
+  // per resource and rewritten with the whole checkpoint after every step.
   const masked = new Set<string>([...LIFECYCLE_ARGS, ...secretOutputs]);
   const quoted = pulumi.output(Object.fromEntries(Object.entries(props).filter(([k]) => !masked.has(k))));
-  const taint = pulumi.isSecret(quoted).then((secret) => (secret ? pulumi.secret('') : ''));
+  const taint = pulumi.isSecret(quoted).then((secret) => (secret ? pulumi.secret('') : undefined));
   for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = taint;
-  // Which inputs the program gave as secrets: the engine hands them to the provider unmarked, and the provider
-  // masks their values in every message (provider/lifecycle/secret-inputs.ts).
-  all[SECRET_INPUTS] = secretInputKeys(props);
+  // Which inputs the program gave as secrets (none: not sent): the engine hands them to the provider unmarked,
+  // and the provider masks their values in every message (provider/lifecycle/secret-inputs.ts).
+  all[SECRET_INPUTS] = secretInputKeys(props).then((keys) => (keys.length ? keys : undefined));
   const options: pulumi.CustomResourceOptions = {
     ...opts,
     additionalSecretOutputs: [

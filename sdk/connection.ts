@@ -46,11 +46,14 @@ export abstract class Connection extends MaterializeObject {
         // A credential given as text (a session token, an OAuth credential) is a secret output.
         const sensitive = connectionSpecs[kind].options.filter((o) => o.sensitive).map((o) => o.arg);
         const props = connectionProps(kind, args) as Record<string, unknown>;
-        // An output that repeats an argument (PROGRESS TOPIC read back) goes out as a placeholder input of its key,
-        // secret exactly when that argument is: the engine marks an output secret by the key of a secret input.
+        // An output that repeats an argument (PROGRESS TOPIC read back) goes out as a placeholder input of its key
+        // when that argument is secret: the engine marks an output secret by the key of a secret input.
         const given = args as unknown as Record<string, unknown>;
         for (const o of spec.catalogOutputs)
-          if (o.echoes?.length) props[o.output] = pulumi.output(o.echoes.map((a) => given[a])).apply(() => '');
+          if (o.echoes?.length)
+            props[o.output] = pulumi
+              .isSecret(pulumi.output(o.echoes.map((a) => given[a])))
+              .then((secret) => (secret ? pulumi.secret('') : undefined));
         return registerObject(kind, type, name, props as pulumi.Inputs, outputs, sensitive, opts);
       }),
     );
