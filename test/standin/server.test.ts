@@ -219,6 +219,28 @@ test('extended protocol: the replies of one cycle go out in one write, at Sync',
   }
 });
 
+test('the catalog projection keeps any text: quotes, backslashes, dollar signs, unicode', async () => {
+  const odd = `it's \\ "odd" $1 ☃ \\'`;
+  const quoted = (t: string) => `'${t.replace(/'/g, "''")}'`;
+  const ident = `"${odd.replace(/"/g, '""')}"`;
+  await s.ok(`CREATE SECRET ${ident} AS 'v'`);
+  await s.ok(`COMMENT ON SECRET ${ident} IS ${quoted(odd)}`);
+  const kafkaIdent = `"${odd.replace(/"/g, '""')} k"`;
+  await s.ok(
+    `CREATE CONNECTION ${kafkaIdent} TO KAFKA (BROKER ${quoted(odd)}, SECURITY PROTOCOL PLAINTEXT) WITH (VALIDATE = false)`,
+  );
+  const secret = await s.ok(
+    'SELECT o.name, c.comment FROM mz_secrets o JOIN mz_internal.mz_comments c ON c.id = o.id WHERE o.name = $1',
+    [odd],
+  );
+  expect(secret.rows).toEqual([{ name: odd, comment: odd }]);
+  const kafka = await s.ok(
+    'SELECT k.brokers FROM mz_connections o JOIN mz_kafka_connections k ON k.id = o.id WHERE o.name = $1',
+    [`${odd} k`],
+  );
+  expect(kafka.rows).toEqual([{ brokers: [odd] }]);
+});
+
 test('statement log: per session and application_name, with timings and errors', async () => {
   mz.clearLog();
   const other = await session(mz.url, 'other-app');

@@ -13,6 +13,7 @@ import { Opts } from './rules/opts';
 import { createSql } from './render';
 import { CATALOG_TYPE } from './options';
 import { aclText, ownerAclText } from './privileges';
+import { findError, queryMessage } from './wire';
 
 export interface AwsSettings {
   accountId: string;
@@ -63,8 +64,21 @@ const ITEM_TABLES = [
   'mz_internal.mz_object_fully_qualified_names',
 ];
 
-/** Removes an item's rows from every item table in one PGlite call (data-modifying CTEs), not one per table. */
+/** Removes an item's rows from every item table in one statement (data-modifying CTEs), not one per table. */
 const DELETE_ITEM = `WITH ${ITEM_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${t} WHERE id = $1)`).join(', ')} SELECT 1`;
+
+/** A SQL literal for a projected value (standard_conforming_strings is on: only quotes are doubled). */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  throw new Error(`no SQL literal for ${typeof value}`);
+}
+
+/** The statement with its $n placeholders replaced by the values' literals (the projection's fixed texts). */
+function bindLiterals(sql: string, params: unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_m, n: string) => literal(params[Number(n) - 1]));
+}
 
 /** §5.5: external id and example trust policy. Keys sorted, no whitespace (jsonb output). */
 export function awsExternalId(s: AwsSettings, id: string): string {
@@ -140,56 +154,62 @@ export class Store {
     const db = await catalogEngine();
     // mz_catalog is on the implicit search path, like pg_catalog (§8.8). Listing it first lets
     // mz_catalog.current_database() shadow pg_catalog's.
+    // The clients' reads are prepared once (server.ts) and bound to ids: one generic plan serves them all, where
+    // Postgres would plan each execution again for a while (0.65 against 0.32 ms for the catalog read).
     await db.exec(
-      `SET search_path = mz_catalog, pg_catalog; SELECT set_config('mz.environment_id', '${aws.environmentId.replace(/'/g, "''")}', false)`,
+      `SET search_path = mz_catalog, pg_catalog; SET plan_cache_mode = force_generic_plan; SELECT set_config('mz.environment_id', '${aws.environmentId.replace(/'/g, "''")}', false)`,
     );
     return new Store(db, aws);
   }
 
-  /** Re-projects every dirty catalog entry. Caller must hold `lock`. */
+  /**
+   * Re-projects every dirty catalog entry, in one transaction sent as one simple query: each PGlite call costs
+   * about 0.5 ms besides the statement, and an item's projection is six statements. Caller must hold `lock`.
+   */
   async flush(cat: Catalog): Promise<void> {
     if (cat.dirty.size === 0) return;
     const keys = [...cat.dirty];
     cat.dirty.clear();
-    await this.db.exec('BEGIN');
-    try {
-      for (const key of keys) await this.project(cat, key);
-      await this.db.exec('COMMIT');
-    } catch (e) {
-      await this.db.exec('ROLLBACK');
-      throw e;
+    const statements = keys.flatMap((key) => this.project(cat, key));
+    const reply = await this.db.execProtocolRaw(queryMessage(['BEGIN', ...statements, 'COMMIT'].join(';\n')));
+    const err = findError(reply);
+    if (err) {
+      // The failed statement left the transaction block open and aborted.
+      await this.db.execProtocolRaw(queryMessage('ROLLBACK'));
+      throw new Error(`catalog projection failed: ${err.message}`);
     }
   }
 
-  private async project(cat: Catalog, key: string): Promise<void> {
+  private project(cat: Catalog, key: string): string[] {
     const [kind, ...rest] = key.split(':');
     const id = rest.join(':');
-    const q = (sql: string, params: unknown[]) => this.db.query(sql, params);
+    const out: string[] = [];
+    const q = (sql: string, params: unknown[]) => out.push(bindLiterals(sql, params));
     if (kind === 'comment') {
       const [objectType, objId] = [rest[0], rest.slice(1).join(':')];
-      await q('DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_type = $2', [objId, objectType]);
+      q('DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_type = $2', [objId, objectType]);
       const c = cat.comments.get(id);
-      if (c) await q('INSERT INTO mz_internal.mz_comments VALUES ($1, $2, NULL, $3)', [c.id, c.objectType, c.comment]);
-      return;
+      if (c) q('INSERT INTO mz_internal.mz_comments VALUES ($1, $2, NULL, $3)', [c.id, c.objectType, c.comment]);
+      return out;
     }
     if (kind === 'databases') {
-      await q('DELETE FROM mz_catalog.mz_databases WHERE id = $1', [id]);
+      q('DELETE FROM mz_catalog.mz_databases WHERE id = $1', [id]);
       const d = cat.databases.get(id);
       if (d)
-        await q('INSERT INTO mz_catalog.mz_databases VALUES ($1, $2, $3, $4, $5)', [
+        q('INSERT INTO mz_catalog.mz_databases VALUES ($1, $2, $3, $4, $5)', [
           d.id,
           d.oid,
           d.name,
           d.ownerId,
           ownerAclText(cat, d.ownerId, 'UC'),
         ]);
-      return;
+      return out;
     }
     if (kind === 'schemas') {
-      await q('DELETE FROM mz_catalog.mz_schemas WHERE id = $1', [id]);
+      q('DELETE FROM mz_catalog.mz_schemas WHERE id = $1', [id]);
       const s = cat.schemas.get(id);
       if (s)
-        await q('INSERT INTO mz_catalog.mz_schemas VALUES ($1, $2, $3, $4, $5, $6)', [
+        q('INSERT INTO mz_catalog.mz_schemas VALUES ($1, $2, $3, $4, $5, $6)', [
           s.id,
           s.oid,
           s.databaseId,
@@ -197,13 +217,13 @@ export class Store {
           s.ownerId,
           ownerAclText(cat, s.ownerId, 'UC'),
         ]);
-      return;
+      return out;
     }
     if (kind === 'roles') {
-      await q('DELETE FROM mz_catalog.mz_roles WHERE id = $1', [id]);
+      q('DELETE FROM mz_catalog.mz_roles WHERE id = $1', [id]);
       const r = cat.roles.get(id);
       if (r)
-        await q('INSERT INTO mz_catalog.mz_roles VALUES ($1, $2, $3, $4, $5, $6)', [
+        q('INSERT INTO mz_catalog.mz_roles VALUES ($1, $2, $3, $4, $5, $6)', [
           r.id,
           r.oid,
           r.name,
@@ -211,19 +231,19 @@ export class Store {
           r.canLogin,
           r.superuser,
         ]);
-      return;
+      return out;
     }
-    await q(DELETE_ITEM, [id]);
+    q(DELETE_ITEM, [id]);
     const item = cat.items.get(id);
-    if (item) await this.insertItem(cat, item);
+    if (item) this.insertItem(cat, item, q);
+    return out;
   }
 
-  private async insertItem(cat: Catalog, item: Item): Promise<void> {
-    const q = (sql: string, params: unknown[]) => this.db.query(sql, params);
+  private insertItem(cat: Catalog, item: Item, q: (sql: string, params: unknown[]) => void): void {
     const privileges = aclText(cat, item);
     const schema = cat.schemas.get(item.schemaId)!;
     const db = schema.databaseId ? cat.databases.get(schema.databaseId) : undefined;
-    await q('INSERT INTO mz_catalog.mz_objects VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)', [
+    q('INSERT INTO mz_catalog.mz_objects VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)', [
       item.id,
       item.oid,
       item.schemaId,
@@ -232,7 +252,7 @@ export class Store {
       item.ownerId,
       privileges,
     ]);
-    await q('INSERT INTO mz_internal.mz_object_fully_qualified_names VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)', [
+    q('INSERT INTO mz_internal.mz_object_fully_qualified_names VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)', [
       item.id,
       item.name,
       item.kind,
@@ -242,7 +262,7 @@ export class Store {
       db?.name ?? null,
     ]);
     if (item.kind === 'secret') {
-      await q('INSERT INTO mz_catalog.mz_secrets VALUES ($1, $2, $3, $4, $5, $6)', [
+      q('INSERT INTO mz_catalog.mz_secrets VALUES ($1, $2, $3, $4, $5, $6)', [
         item.id,
         item.oid,
         item.schemaId,
@@ -253,7 +273,7 @@ export class Store {
       return;
     }
     const type = item.connType!;
-    await q('INSERT INTO mz_catalog.mz_connections VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+    q('INSERT INTO mz_catalog.mz_connections VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       item.id,
       item.oid,
       item.schemaId,
@@ -266,21 +286,21 @@ export class Store {
     ]);
     const o = new Opts(item.options ?? []);
     if (type === 'SSH TUNNEL' && item.sshKeys)
-      await q('INSERT INTO mz_catalog.mz_ssh_tunnel_connections VALUES ($1, $2, $3)', [
+      q('INSERT INTO mz_catalog.mz_ssh_tunnel_connections VALUES ($1, $2, $3)', [
         item.id,
         item.sshKeys[0].publicKey,
         item.sshKeys[1].publicKey,
       ]);
     if (type === 'AWS PRIVATELINK')
       // §5.4: arn:aws:iam::<aws_account_id>:role/mz_<external_id_prefix>_<connection id>
-      await q('INSERT INTO mz_catalog.mz_aws_privatelink_connections VALUES ($1, $2)', [
+      q('INSERT INTO mz_catalog.mz_aws_privatelink_connections VALUES ($1, $2)', [
         item.id,
         `arn:aws:iam::${this.aws.accountId}:role/mz_${this.aws.externalIdPrefix}_${item.id}`,
       ]);
     if (type === 'KAFKA') {
       const brokers = kafkaBrokers(o).map((b) => (b.address.t === 'string' ? b.address.v : ''));
       const topic = o.text('PROGRESS TOPIC') ?? `_materialize-progress-${this.aws.environmentId}-${item.id}`;
-      await q(
+      q(
         'INSERT INTO mz_catalog.mz_kafka_connections VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3)',
         [item.id, JSON.stringify(brokers), topic],
       );
@@ -296,24 +316,21 @@ export class Store {
       const [stText, stSecret] = textOrSecret('SESSION TOKEN');
       const arn = o.text('ASSUME ROLE ARN') ?? null;
       const endpoint = o.text('ENDPOINT') || null; // §1.5: ENDPOINT = '' is treated as absent
-      await q(
-        'INSERT INTO mz_internal.mz_aws_connections VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
-        [
-          item.id,
-          endpoint,
-          o.text('REGION') ?? null,
-          akText,
-          akSecret,
-          o.refId('SECRET ACCESS KEY') ?? null,
-          stText,
-          stSecret,
-          arn,
-          o.text('ASSUME ROLE SESSION NAME') ?? null,
-          arn ? this.aws.connectionRoleArn : null,
-          arn ? awsExternalId(this.aws, item.id) : null,
-          arn ? exampleTrustPolicy(this.aws, item.id) : null,
-        ],
-      );
+      q('INSERT INTO mz_internal.mz_aws_connections VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
+        item.id,
+        endpoint,
+        o.text('REGION') ?? null,
+        akText,
+        akSecret,
+        o.refId('SECRET ACCESS KEY') ?? null,
+        stText,
+        stSecret,
+        arn,
+        o.text('ASSUME ROLE SESSION NAME') ?? null,
+        arn ? this.aws.connectionRoleArn : null,
+        arn ? awsExternalId(this.aws, item.id) : null,
+        arn ? exampleTrustPolicy(this.aws, item.id) : null,
+      ]);
     }
   }
 }
