@@ -8,6 +8,7 @@
 // twice, in the inputs and in the outputs, and sent with every check, diff and create), and loading it costs the
 // program TypeScript's compiler and npm's package tree. This text is about a quarter of that, and the engine
 // handles it exactly as it handles a serialized provider (same type token, same `pulumi-nodejs` provider).
+import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { checkInlineProgram } from './inline-check';
 
@@ -53,7 +54,7 @@ export abstract class ShimResource extends pulumi.CustomResource {
     checkInlineProgram();
     let text = modules.get(kind);
     if (text === undefined) modules.set(kind, (text = providerModule(kind)));
-    const restore = withoutPromiseStacks();
+    const restore = registering();
     try {
       super(`pulumi-nodejs:dynamic/materialize:${type}`, name, { ...props, __provider: text }, opts);
     } catch (e) {
@@ -63,6 +64,40 @@ export abstract class ShimResource extends pulumi.CustomResource {
       restore();
     }
   }
+}
+
+/** What a resource's constructor runs `super()` under: no promise stacks, and the program's frames first. */
+function registering(): () => void {
+  const limit = withoutPromiseStacks();
+  const format = fromProgram();
+  return () => {
+    format();
+    limit();
+  };
+}
+
+const SDK_DIR = __dirname + path.sep;
+const ours = (site: NodeJS.CallSite | undefined) => site?.getFileName()?.startsWith(SDK_DIR) === true;
+
+/**
+ * @pulumi/pulumi records where a resource was declared (its stack trace, and the first frame as its source
+ * position) from a stack captured in its constructor, skipping a fixed number of frames: Resource, CustomResource
+ * and one for the class the program called. This package's classes are deeper (KafkaConnection, Connection,
+ * MaterializeObject, ShimResource), so the position was a line of this directory. Until the returned function
+ * restores the formatter, stack traces leave out each frame of this directory whose caller is here too: of this
+ * package's frames, only the class the program called stays. The frames go to the formatter in place when there is
+ * one (source-map-support, installed by Pulumi's run, maps a TypeScript program's lines); otherwise they are
+ * formatted as V8 does.
+ */
+function fromProgram(): () => void {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, sites) => {
+    const kept = sites.filter((site, i) => !(ours(site) && ours(sites[i + 1])));
+    return previous ? previous(error, kept) : `${String(error)}${kept.map((site) => `\n    at ${site}`).join('')}`;
+  };
+  return () => {
+    Error.prepareStackTrace = previous;
+  };
 }
 
 /**

@@ -435,6 +435,11 @@ describe.each(CASES)('examples/$example with the real Pulumi CLI', (c) => {
     await stack.ok(['preview', '--expect-no-changes']);
 
     const state = await stack.exportState();
+    // Where each resource was declared: a line of the program (sdk/shim.ts, fromProgram), not of this package.
+    const resources: { urn: string; type: string; sourcePosition?: string }[] = JSON.parse(state).deployment.resources;
+    const ours = resources.filter((r) => r.type.startsWith('pulumi-nodejs:dynamic/materialize:'));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const r of ours) expect(`${r.urn} ${r.sourcePosition}`).toMatch(/ project:\/\/\/index\.ts#\d+,\d+$/);
     const searched = [...Object.values(c.secrets), ...Object.values(mz.secrets)].filter((v) => !c.public?.includes(v));
     expect(searched.length).toBeGreaterThan(0);
     const keyLines =
