@@ -6,38 +6,31 @@
 // It is written here as text rather than produced by `pulumi.dynamic.Resource`'s closure serializer: the
 // serializer wraps each of the seven methods in its own `with` environment (about 2.8 KB per resource, stored
 // twice, in the inputs and in the outputs, and sent with every check, diff and create), and loading it costs the
-// program TypeScript's compiler and npm's package tree. This text is about a quarter of that, and the engine
-// handles it exactly as it handles a serialized provider (same type token, same `pulumi-nodejs` provider).
+// program TypeScript's compiler and npm's package tree. The text is also written compactly, without layout (about
+// a fifth of the serializer's output): the file backend rewrites the whole checkpoint after every step, at a cost
+// that follows its size. The engine handles it exactly as it handles a serialized provider (same type token, same
+// `pulumi-nodejs` provider).
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { checkInlineProgram } from './inline-check';
 
-const ENTRY = 'pulumi-materialize-connections/provider';
-const METHODS = ['configure', 'check', 'diff', 'create', 'read', 'update', 'delete'];
-
 /**
  * The provider module for one kind. The provider process resolves the package from its working directory (the
  * program's folder, or an Automation API work dir): when that fails, it says what to do instead of a bare
- * "Cannot find module".
+ * "Cannot find module". The entry is required by its name written out, in this file too, so that a static check of
+ * the package (test/install/check-pack.ts) reads it as the self-reference it is.
  */
 export function providerModule(kind: string): string {
   return [
-    `const kind = ${JSON.stringify(kind)};`,
-    'function load() {',
-    `  try { return require(${JSON.stringify(ENTRY)}).dynamicProvider(kind); } catch (e) {`,
-    `    if (e.code !== 'MODULE_NOT_FOUND' || !String(e).includes("'${ENTRY}")) throw e;`,
-    `    throw new Error('${ENTRY} cannot be loaded from ' + process.cwd() + ', where Pulumi started the ' +`,
-    '      "dynamic-provider process. An Automation API program: pass workspaceOptions() of \'pulumi-materialize-" +',
-    '      "connections/automation\' to LocalWorkspace. Otherwise: install the package where the program is.");',
-    '  }',
-    '}',
-    'exports.handler = () => {',
-    '  const provider = {};',
-    `  for (const m of ${JSON.stringify(METHODS)}) provider[m] = async (...args) => load()[m](...args);`,
-    '  return provider;',
-    '};',
-    '',
-  ].join('\n');
+    'function l(){try{return require("pulumi-materialize-connections/provider")',
+    `.dynamicProvider(${JSON.stringify(kind)})}catch(e){`,
+    'const p="pulumi-materialize-connections/";',
+    `if(e.code!=="MODULE_NOT_FOUND"||!String(e).includes("'"+p+"provider"))throw e;`,
+    'throw Error(p+"provider cannot be loaded from "+process.cwd()+"; install the package where the program is ',
+    '(Automation API: pass workspaceOptions() of "+p+"automation to LocalWorkspace)")}}',
+    'exports.handler=()=>Object.fromEntries("configure check diff create read update delete".split(" ")',
+    '.map(m=>[m,async(...a)=>l()[m](...a)]))',
+  ].join('');
 }
 
 const modules = new Map<string, string>();
