@@ -26,7 +26,7 @@ const PROFILE = arg('profile');
 /** `--only fleet|noop|shaped` (comma-separated): only these fleets (to iterate on one side; ratios need two). */
 const ONLY = arg('only')?.split(',');
 const runs = (fleet: string) => !ONLY || ONLY.includes(fleet);
-/** `--export DIR`: the stack's checkpoint after the create (`pulumi stack export`), per fleet, to inspect its size. */
+/** `--export DIR`: keep the stack's checkpoint after the create (`pulumi stack export`), per fleet, in DIR. */
 const EXPORT = arg('export');
 
 // Loaded into every Node process the CLI starts (NODE_OPTIONS --require): at exit it appends the process's
@@ -205,12 +205,43 @@ function pulumi(dir: string, env: NodeJS.ProcessEnv, args: string[], label?: str
   );
 }
 
+/** What one resource stores, on average: the checkpoint's bytes and properties, which the engine's cost follows. */
+interface StateShape {
+  bytes: number;
+  inputs: number;
+  outputs: number;
+  dependencies: number;
+}
+
+/** Keys and values in a JSON value (an object counts its keys, each value counts once). */
+function nodes(value: unknown): number {
+  if (Array.isArray(value)) return 1 + value.reduce((n: number, v) => n + nodes(v), 0);
+  if (value !== null && typeof value === 'object')
+    return 1 + Object.values(value).reduce((n: number, v) => n + 1 + nodes(v), 0);
+  return 1;
+}
+
+function stateShape(file: string): StateShape {
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    deployment: { resources: { custom?: boolean; id?: string; type: string; [k: string]: unknown }[] };
+  };
+  const resources = exported.deployment.resources.filter((r) => r.custom && !r.type.startsWith('pulumi:providers:'));
+  const mean = (f: (r: Record<string, unknown>) => number) =>
+    resources.reduce((n, r) => n + f(r), 0) / Math.max(1, resources.length);
+  return {
+    bytes: mean((r) => JSON.stringify(r).length),
+    inputs: mean((r) => nodes(r.inputs ?? {})),
+    outputs: mean((r) => nodes(r.outputs ?? {})),
+    dependencies: mean((r) => nodes(r.propertyDependencies ?? {})),
+  };
+}
+
 async function measure(
   dir: string,
   env: NodeJS.ProcessEnv,
   standin: StandinProcess,
   config: string[],
-): Promise<Timing[]> {
+): Promise<{ timings: Timing[]; shape: StateShape }> {
   await pulumi(dir, env, ['stack', 'init']);
   await pulumi(dir, env, ['config', 'set-all', ...config.flatMap((c) => ['--plaintext', c])]);
   const t: Timing[] = [];
@@ -224,17 +255,31 @@ async function measure(
     t.push({ op, ...run, serverCpuMs, serverServiceMs, statements: log.length });
   };
   await step('up (create)', ['up', '--yes', '--skip-preview']);
-  if (EXPORT) {
-    fs.mkdirSync(EXPORT, { recursive: true });
-    const file = path.resolve(EXPORT, `${path.basename(dir)}.json`);
-    await pulumi(dir, env, ['stack', 'export', '--file', file]);
-  }
+  // The checkpoint after the create (outside the timed commands): its size per resource is what every step rewrites.
+  const file = path.resolve(EXPORT ?? dir, `${path.basename(dir)}.json`);
+  if (EXPORT) fs.mkdirSync(EXPORT, { recursive: true });
+  await pulumi(dir, env, ['stack', 'export', '--file', file]);
+  const shape = stateShape(file);
   await step('preview (no change)', ['preview', '--expect-no-changes']);
   await step('refresh', ['refresh', '--yes', '--skip-preview']);
   await pulumi(dir, env, ['config', 'set', 'version', '2']);
   await step('up (update)', ['up', '--yes', '--skip-preview']);
   await step('destroy', ['destroy', '--yes', '--skip-preview']);
-  return t;
+  return { timings: t, shape };
+}
+
+function printShapes(shapes: [string, StateShape][]): void {
+  console.log('');
+  console.log(
+    'state per resource after the create (pulumi stack export): JSON bytes, and properties (keys and values) of the ' +
+      'inputs, outputs and property dependencies; the file backend rewrites it all after every step.',
+  );
+  console.log('| fleet | bytes | inputs | outputs | property dependencies |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, s] of shapes)
+    console.log(
+      `| ${name} | ${s.bytes.toFixed(0)} | ${s.inputs.toFixed(1)} | ${s.outputs.toFixed(1)} | ${s.dependencies.toFixed(1)} |`,
+    );
 }
 
 const per = (ms: number, n: number) => (ms / n).toFixed(2);
@@ -320,12 +365,22 @@ async function main() {
     const mz = runs('fleet')
       ? await measure(fleetProgram(work, 'fleet', 'pulumi-materialize-connections'), env('fleet'), standin, [])
       : undefined;
-    if (noop) printSplit('no-op dynamic resources', noop, count);
-    if (shaped) printSplit('no-op dynamic resources with the fleet’s inputs', shaped, count);
-    if (mz) printSplit('this package', mz, count);
-    if (noop && mz) printRatios('no-op dynamic resources', noop, mz);
-    if (shaped && mz) printRatios('no-op dynamic resources with the fleet’s inputs', shaped, mz);
-    if (noop && shaped) printRatios('no-op dynamic resources', noop, shaped, 'no-op with the fleet’s inputs');
+    if (noop) printSplit('no-op dynamic resources', noop.timings, count);
+    if (shaped) printSplit('no-op dynamic resources with the fleet’s inputs', shaped.timings, count);
+    if (mz) printSplit('this package', mz.timings, count);
+    printShapes(
+      (
+        [
+          ['no-op dynamic resources', noop],
+          ['no-op with the fleet’s inputs', shaped],
+          ['this package', mz],
+        ] as const
+      ).flatMap(([name, m]) => (m ? [[name, m.shape] as [string, StateShape]] : [])),
+    );
+    if (noop && mz) printRatios('no-op dynamic resources', noop.timings, mz.timings);
+    if (shaped && mz) printRatios('no-op dynamic resources with the fleet’s inputs', shaped.timings, mz.timings);
+    if (noop && shaped)
+      printRatios('no-op dynamic resources', noop.timings, shaped.timings, 'no-op with the fleet’s inputs');
   } finally {
     await admin.end();
     await standin.close();
