@@ -4,6 +4,7 @@ import net from 'node:net';
 import { Client, type QueryConfig } from 'pg';
 import { standinControl } from './control';
 import { startStandin, type Standin } from './index';
+import { quoteIdent, quoteLiteral } from './names';
 import { runSteps, session, type Session } from './testkit';
 
 let mz: Standin;
@@ -221,13 +222,12 @@ test('extended protocol: the replies of one cycle go out in one write, at Sync',
 
 test('the catalog projection keeps any text: quotes, backslashes, dollar signs, unicode', async () => {
   const odd = `it's \\ "odd" $1 ☃ \\'`;
-  const quoted = (t: string) => `'${t.replace(/'/g, "''")}'`;
-  const ident = `"${odd.replace(/"/g, '""')}"`;
+  const ident = quoteIdent(odd);
   await s.ok(`CREATE SECRET ${ident} AS 'v'`);
-  await s.ok(`COMMENT ON SECRET ${ident} IS ${quoted(odd)}`);
-  const kafkaIdent = `"${odd.replace(/"/g, '""')} k"`;
+  await s.ok(`COMMENT ON SECRET ${ident} IS ${quoteLiteral(odd)}`);
+  const kafkaIdent = quoteIdent(`${odd} k`);
   await s.ok(
-    `CREATE CONNECTION ${kafkaIdent} TO KAFKA (BROKER ${quoted(odd)}, SECURITY PROTOCOL PLAINTEXT) WITH (VALIDATE = false)`,
+    `CREATE CONNECTION ${kafkaIdent} TO KAFKA (BROKER ${quoteLiteral(odd)}, SECURITY PROTOCOL PLAINTEXT) WITH (VALIDATE = false)`,
   );
   const secret = await s.ok(
     'SELECT o.name, c.comment FROM mz_secrets o JOIN mz_internal.mz_comments c ON c.id = o.id WHERE o.name = $1',

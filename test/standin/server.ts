@@ -428,13 +428,14 @@ export class PgServer {
     if (conn.extError) return new Uint8Array();
     try {
       if (code === 'P') {
-        const { values, next } = w.readCStrings(data, 5, 2);
-        const [name, sql] = values;
+        const { values: named, next: textAt } = w.readCStrings(data, 5, 1);
+        const [name] = named;
+        const [sql] = w.readCStrings(data, textAt, 1).values;
         if (name !== '' && (conn.ownStatements.has(name) || conn.engineStatements.has(name)))
           throw new MzError(`prepared statement "${name}" already exists`, SQLSTATE.duplicatePreparedStatement);
         conn.ownStatements.delete(name);
         conn.engineStatements.delete(name);
-        const key = w.latin1(data.subarray(next - Buffer.byteLength(sql) - 1));
+        const key = w.latin1(data.subarray(textAt));
         if (!this.prepared.has(key)) {
           const parsed = mzParse(sql, this.deps.features);
           if (parsed.error !== null) throw new MzError(parsed.error, SQLSTATE.syntax);
@@ -461,8 +462,9 @@ export class PgServer {
         return reply;
       }
       if (code === 'B') {
-        const { values, next } = w.readCStrings(data, 5, 2);
-        const [portal, stmtName] = values;
+        const { values: named, next: statementAt } = w.readCStrings(data, 5, 1);
+        const [portal] = named;
+        const [stmtName] = w.readCStrings(data, statementAt, 1).values;
         const own = conn.ownStatements.get(stmtName);
         if (own) {
           conn.ownPortals.set(portal, own);
@@ -474,7 +476,7 @@ export class PgServer {
         if (!engine?.key) return this.forward(conn, data);
         const { name, reply } = await this.engineName(conn, engine.key);
         if (name === undefined) return reply;
-        return this.forward(conn, w.withCString(data, next - Buffer.byteLength(stmtName) - 1, name));
+        return this.forward(conn, w.withCString(data, statementAt, name));
       }
       if (code === 'D') {
         const kind = String.fromCharCode(data[5]);

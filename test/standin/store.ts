@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Catalog, Item } from './catalog';
 import { Mutex } from './mutex';
+import { quoteLiteral } from './names';
 import { kafkaBrokers } from './rules/kafka';
 import { Opts } from './rules/opts';
 import { createSql } from './render';
@@ -71,7 +72,7 @@ const DELETE_ITEM = `WITH ${ITEM_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${t
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (typeof value === 'string') return quoteLiteral(value);
   throw new Error(`no SQL literal for ${typeof value}`);
 }
 
@@ -157,7 +158,7 @@ export class Store {
     // The clients' reads are prepared once (server.ts) and bound to ids: one generic plan serves them all, where
     // Postgres would plan each execution again for a while (0.65 against 0.32 ms for the catalog read).
     await db.exec(
-      `SET search_path = mz_catalog, pg_catalog; SET plan_cache_mode = force_generic_plan; SELECT set_config('mz.environment_id', '${aws.environmentId.replace(/'/g, "''")}', false)`,
+      `SET search_path = mz_catalog, pg_catalog; SET plan_cache_mode = force_generic_plan; SELECT set_config('mz.environment_id', ${quoteLiteral(aws.environmentId)}, false)`,
     );
     return new Store(db, aws);
   }
