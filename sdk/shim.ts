@@ -17,19 +17,18 @@ import { checkInlineProgram } from './inline-check';
 /**
  * The provider module for one kind. The provider process resolves the package from its working directory (the
  * program's folder, or an Automation API work dir): when that fails, it says what to do instead of a bare
- * "Cannot find module". The entry is required by its name written out, in this file too, so that a static check of
- * the package (test/install/check-pack.ts) reads it as the self-reference it is.
+ * "Cannot find module"; any other failure (a module the package itself needs) is thrown as it is. The process calls
+ * `handler()` when an operation first needs this kind, so the entry loads then. The entry is required by its name
+ * written out, in this file too, so that a static check of the package (test/install/check-pack.ts) reads it as the
+ * self-reference it is. Every byte is stored twice per resource and sent with every call.
  */
 export function providerModule(kind: string): string {
   return [
-    'function l(){try{return require("pulumi-materialize-connections/provider")',
+    'exports.handler=()=>{try{return require("pulumi-materialize-connections/provider")',
     `.dynamicProvider(${JSON.stringify(kind)})}catch(e){`,
-    'const p="pulumi-materialize-connections/";',
-    `if(e.code!=="MODULE_NOT_FOUND"||!String(e).includes("'"+p+"provider"))throw e;`,
-    'throw Error(p+"provider cannot be loaded from "+process.cwd()+"; install the package where the program is ',
-    '(Automation API: pass workspaceOptions() of "+p+"automation to LocalWorkspace)")}}',
-    'exports.handler=()=>Object.fromEntries("configure check diff create read update delete".split(" ")',
-    '.map(m=>[m,async(...a)=>l()[m](...a)]))',
+    `throw e.code=="MODULE_NOT_FOUND"&&String(e).includes("'pulumi-materialize-connections/provider'")`,
+    '?Error("pulumi-materialize-connections is not installed in "+process.cwd()+" (Automation API: use its ',
+    'workspaceOptions())"):e}}',
   ].join('');
 }
 

@@ -387,8 +387,9 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
    */
   function unchanged(olds: Props, news: Props): boolean {
     if (olds.name === undefined || olds[PLANNED_SQL] === undefined) return false;
-    const { [PLANNED_SQL]: _old, ...before } = olds;
-    const { [PLANNED_SQL]: _new, ...after } = news;
+    // The provider module's text (`__provider`) is not the object's: a new version of this package plans nothing.
+    const { [PLANNED_SQL]: _old, __provider: _oldModule, ...before } = olds;
+    const { [PLANNED_SQL]: _new, __provider: _newModule, ...after } = news;
     return canonicalJson(sanitize(before)) === canonicalJson(sanitize(after));
   }
 

@@ -72,6 +72,9 @@ describe('check', () => {
     const altered = (await pg.check(created, { ...base, host: 'h2' })).inputs!;
     expect(altered.plannedSql).toEqual([`ALTER CONNECTION ${q('pg')} SET (HOST = 'h2') WITH (VALIDATE = false)`]);
     expect((await pg.check(altered, { ...base, host: 'h2' })).inputs).toEqual(altered);
+    // A new version of this package (another provider module text) changes nothing of the object.
+    const upgraded = await pg.check({ ...altered, __provider: 'old' }, { ...base, host: 'h2', __provider: 'new' });
+    expect(upgraded.inputs).toEqual({ ...altered, __provider: 'new' });
     // A change with no statement (the first keyRotation, a released grant) still plans none.
     const ssh = parserChecked('ssh-tunnel');
     const tunnel = (await ssh.check({}, { name: 't', host: 'b', user: 'm' })).inputs!;
