@@ -12,7 +12,15 @@ import { usageFromCatalog, isManaged } from '../privileges';
 import { qualifiedName } from '../sql/quote';
 import { validateConnection, validateSecret } from '../validate';
 import { materializeError } from './errors';
-import { humanizeCreateSql, readConnectionRow, readSecretRow, type CatalogRow, type Lookup } from './catalog';
+import {
+  humanizeCreateSql,
+  readConnectionRow,
+  readConnectionRows,
+  readSecretRow,
+  readSecretRows,
+  type CatalogRow,
+  type Lookup,
+} from './catalog';
 import type { Session } from './pool';
 
 export interface ObjectAdapter {
@@ -32,6 +40,8 @@ export interface ObjectAdapter {
   /** Statements as shown to people: secret values masked. */
   display(statement: string): string;
   readRow(s: Session, lookup: Lookup): Promise<CatalogRow | undefined>;
+  /** The rows of these catalog ids, in one SELECT. */
+  readRows(s: Session, ids: readonly string[]): Promise<Map<string, CatalogRow>>;
   /** The arguments the catalog says the object has, in canonical form; `previous` fills what the catalog can't tell. */
   argsFromRow(row: CatalogRow, previous: Args): Record<string, unknown>;
   computedOutputs(row: CatalogRow): Record<string, unknown>;
@@ -83,6 +93,7 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
     alterPlan: (olds, news) => alterConnectionSql(kind, olds, news),
     display: (statement) => statement,
     readRow: (s, lookup) => readConnectionRow(s, spec, lookup),
+    readRows: (s, ids) => readConnectionRows(s, spec, ids),
     argsFromRow(row, previous) {
       let parsed: ReturnType<typeof parseShowCreateConnection>;
       try {
@@ -136,6 +147,7 @@ export const secretAdapter: ObjectAdapter = {
   alterPlan: (olds, news) => alterSecretSql(olds as unknown as SecretArgs, news as unknown as SecretArgs),
   display: (statement) => statement.replace(SECRET_VALUE, "'********'"),
   readRow: (s, lookup) => readSecretRow(s, lookup),
+  readRows: (s, ids) => readSecretRows(s, ids),
   // Secret values can never be read back (§4.1): the value is what this program last set.
   argsFromRow: (row, previous) => ({
     ...commonFromRow(row, previous),

@@ -19,7 +19,7 @@ export interface CatalogRow {
   details: Record<string, unknown>;
 }
 
-export type Lookup = { id: string } | { location: ResolvedLocation };
+export type Lookup = { id: string } | { location: ResolvedLocation } | { ids: readonly string[] };
 
 // The grantees of USAGE, in the same SELECT (a scalar subquery over mz_aclexplode, §6.2): user roles (ids u…)
 // and PUBLIC (id p, not in mz_roles); Materialize's own roles are not managed here.
@@ -33,12 +33,15 @@ JOIN mz_catalog.mz_roles r ON r.id = o.owner_id
 LEFT JOIN mz_internal.mz_comments cm ON cm.id = o.id AND cm.object_sub_id IS NULL`;
 
 function where(lookup: Lookup): { clause: string; params: string[] } {
-  return 'id' in lookup
-    ? { clause: 'WHERE o.id = $1', params: [lookup.id] }
-    : {
-        clause: 'WHERE d.name = $1 AND s.name = $2 AND o.name = $3',
-        params: [lookup.location.databaseName, lookup.location.schemaName, lookup.location.name],
-      };
+  if ('id' in lookup) return { clause: 'WHERE o.id = $1', params: [lookup.id] };
+  if ('ids' in lookup) {
+    if (lookup.ids.length === 1) return { clause: 'WHERE o.id = $1', params: [...lookup.ids] };
+    return { clause: `WHERE o.id IN (${lookup.ids.map((_, i) => `$${i + 1}`).join(', ')})`, params: [...lookup.ids] };
+  }
+  return {
+    clause: 'WHERE d.name = $1 AND s.name = $2 AND o.name = $3',
+    params: [lookup.location.databaseName, lookup.location.schemaName, lookup.location.name],
+  };
 }
 
 /** The SELECT for one connection kind: identity, create_sql and the spec's detail columns. */
@@ -109,14 +112,25 @@ function identity(row: Row, lookup: Lookup): Omit<CatalogRow, 'details'> {
     comment: text(row, 'comment', true),
     usage: grantees(row),
   };
-  // The query asked for one id or one name: any other answer is not the object asked about.
+  // The query asked for one id or one name (or a list of ids): any other answer is not an object asked about.
   if ('id' in lookup && found.id !== lookup.id)
     throw new BadCatalogRowError(`asked for id ${lookup.id}, got id ${JSON.stringify(found.id)}`);
+  if ('ids' in lookup && !lookup.ids.includes(found.id))
+    throw new BadCatalogRowError(
+      `asked for id${lookup.ids.length > 1 ? 's' : ''} ${lookup.ids.join(', ')}, got id ${JSON.stringify(found.id)}`,
+    );
   if ('location' in lookup) {
     const want = lookup.location;
     if (found.databaseName !== want.databaseName || found.schemaName !== want.schemaName || found.name !== want.name)
       throw new BadCatalogRowError('asked for one name, got a row for another');
   }
+  return found;
+}
+
+/** The rows of a list of ids, by id (the first row of each, as a read of one id takes its first); an id with no row is gone. */
+function byId(rows: CatalogRow[]): Map<string, CatalogRow> {
+  const found = new Map<string, CatalogRow>();
+  for (const row of rows) if (!found.has(row.id)) found.set(row.id, row);
   return found;
 }
 
@@ -127,7 +141,20 @@ export async function readConnectionRow(
 ): Promise<CatalogRow | undefined> {
   const q = connectionQuery(spec, lookup);
   const [row] = await s.query(q.sql, q.params);
-  if (!row) return undefined;
+  return row && connectionRow(spec, row, lookup);
+}
+
+/** Connections of one kind by catalog id, in one SELECT. */
+export async function readConnectionRows(
+  s: Queryable,
+  spec: ConnectionSpec,
+  ids: readonly string[],
+): Promise<Map<string, CatalogRow>> {
+  const q = connectionQuery(spec, { ids });
+  return byId((await s.query(q.sql, q.params)).map((row) => connectionRow(spec, row, { ids })));
+}
+
+function connectionRow(spec: ConnectionSpec, row: Row, lookup: Lookup): CatalogRow {
   const relations = [...new Set(spec.catalogOutputs.map((o) => o.relation))];
   const details: Record<string, unknown> = {};
   for (const o of spec.catalogOutputs) {
@@ -151,6 +178,12 @@ export async function readSecretRow(s: Queryable, lookup: Lookup): Promise<Catal
   const q = secretQuery(lookup);
   const [row] = await s.query(q.sql, q.params);
   return row ? { ...identity(row, lookup), details: {} } : undefined;
+}
+
+/** Secrets by catalog id, in one SELECT. */
+export async function readSecretRows(s: Queryable, ids: readonly string[]): Promise<Map<string, CatalogRow>> {
+  const q = secretQuery({ ids });
+  return byId((await s.query(q.sql, q.params)).map((row) => ({ ...identity(row, { ids }), details: {} })));
 }
 
 // One pass, left to right: a reference, a string literal or a quoted identifier, whichever starts first, so a

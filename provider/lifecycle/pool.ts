@@ -17,7 +17,7 @@ function hash(text: string | undefined): string {
 }
 
 /** Everything that shapes a connection is part of the key, so one resource's settings never leak into another's. */
-function key(e: ResolvedEndpoint): string {
+export function poolKey(e: ResolvedEndpoint): string {
   return [
     e.host,
     e.port,
@@ -68,7 +68,7 @@ function clientClass(e: ResolvedEndpoint): typeof Client {
 }
 
 export function poolFor(e: ResolvedEndpoint): Pool {
-  const k = key(e);
+  const k = poolKey(e);
   let pool = pools.get(k);
   if (!pool) {
     pool = new Pool({
@@ -222,7 +222,7 @@ export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Pr
  * for the pool's life (one provider process). A failed read is not remembered, so the next session tries again.
  */
 function environmentOf(e: ResolvedEndpoint, read: () => Promise<{ environment_id: unknown }[]>): Promise<string> {
-  const k = key(e);
+  const k = poolKey(e);
   let known = environments.get(k);
   if (!known) {
     known = read().then(([row]) => {

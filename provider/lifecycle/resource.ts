@@ -1,6 +1,7 @@
 // The one lifecycle every managed object goes through (check, diff, create, read, update, delete),
 // over an ObjectAdapter. Round trips per operation: create 2 (+1 per OWNER TO / COMMENT; +1 to name what holds
-// the name after "already exists"), update 3, read 1, delete 2 (+1 connection and environment id at the recorded
+// the name after "already exists"), update 3, read 1 (or a share of one: reads that wait for a session go out
+// together, batch.ts), delete 2 (+1 connection and environment id at the recorded
 // address when the settings now reach another environment), check 0, diff 0 (1 when the Materialize address
 // changed), and once per pool the environment id (pool.ts).
 import { specFor, type Args, type ConnectionKind, type Failure } from '../specs';
@@ -23,6 +24,7 @@ import {
 } from './endpoint';
 import { materializeError, MaterializeError } from './errors';
 import type { DiagnosticsHook } from './hooks';
+import { readById } from './batch';
 import { isOutcomeUnknown, withSession, type Session } from './pool';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
@@ -189,22 +191,34 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
    * spelling; a state written before the environment was recorded has only the address to compare.
    */
   async function withExisting<T>(props: Props, fn: (s: Session) => Promise<T>): Promise<T> {
-    const recorded = props[ENVIRONMENT_OUTPUT];
-    const stored = props[ENDPOINT_OUTPUT];
-    const current = placeOf(props);
-    if (typeof recorded !== 'string' && typeof stored === 'string' && stored !== current)
-      throw livesElsewhere(props, stored, current);
+    refuseRecordedAddressChange(props);
     return withSession(endpointOf(props), async (s) => {
-      if (typeof recorded === 'string' && recorded !== s.environmentId)
-        throw livesElsewhere(
-          props,
-          `${stored ?? '?'} (environment ${recorded})`,
-          `${current} (environment ${s.environmentId})`,
-        );
-      // The address now given reaches the object's environment (a delete-before-replace's delete, say).
-      if (typeof recorded === 'string') unconfirmedMoves.delete(placeKey(current, props));
+      refuseOtherEnvironment(props, s.environmentId);
       return fn(s);
     });
+  }
+
+  /** Without a recorded environment, only the address can tell: another address is another Materialize. */
+  function refuseRecordedAddressChange(props: Props): void {
+    const stored = props[ENDPOINT_OUTPUT];
+    const current = placeOf(props);
+    if (typeof props[ENVIRONMENT_OUTPUT] !== 'string' && typeof stored === 'string' && stored !== current)
+      throw livesElsewhere(props, stored, current);
+  }
+
+  /** The session reached `environmentId`: refused unless the object lives there. */
+  function refuseOtherEnvironment(props: Props, environmentId: string): void {
+    const recorded = props[ENVIRONMENT_OUTPUT];
+    if (typeof recorded !== 'string') return;
+    const current = placeOf(props);
+    if (recorded !== environmentId)
+      throw livesElsewhere(
+        props,
+        `${String(props[ENDPOINT_OUTPUT] ?? '?')} (environment ${recorded})`,
+        `${current} (environment ${environmentId})`,
+      );
+    // The address now given reaches the object's environment (a delete-before-replace's delete, say).
+    unconfirmedMoves.delete(placeKey(current, props));
   }
 
   /**
@@ -320,7 +334,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     }
   }
 
-  function outputs(inputs: Props, row: CatalogRow, s: Session): Props {
+  function outputs(inputs: Props, row: CatalogRow, s: Pick<Session, 'environmentId'>): Props {
     const computed = adapter.computedOutputs(row);
     if (typeof computed.createSql === 'string') computed.createSql = shown(computed.createSql, inputs);
     return sanitize({
@@ -596,18 +610,30 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     },
 
     async read(id, props) {
-      return withExisting(props, async (s) => {
-        const row = await readBack(s, props, { id });
-        if (!row) return {};
-        const args = adapter.argsFromRow(row, sqlArgs(props));
-        const inputs = sanitize({ ...lifecycleArgs(props), ...args, [ENDPOINT_OUTPUT]: props[ENDPOINT_OUTPUT] });
-        const carried = { [PLANNED_SQL]: props[PLANNED_SQL], [SECRET_INPUTS]: props[SECRET_INPUTS] };
-        return {
-          id: row.id,
-          props: outputs({ ...inputs, ...carried }, row, s),
-          inputs: sanitize({ ...inputs, [SECRET_INPUTS]: props[SECRET_INPUTS] }),
-        };
-      });
+      refuseRecordedAddressChange(props);
+      // Read with the other reads of this kind that wait for a session (batch.ts): a refresh reads all at once.
+      const { environmentId, row, failed } = await readById(
+        endpointOf(props),
+        adapter.kind ?? 'secret',
+        id,
+        adapter.readRows,
+      );
+      refuseOtherEnvironment(props, environmentId);
+      if (failed !== undefined)
+        throw materializeError(
+          failed,
+          `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`,
+          secretsOf(props),
+        );
+      if (!row) return {};
+      const args = adapter.argsFromRow(row, sqlArgs(props));
+      const inputs = sanitize({ ...lifecycleArgs(props), ...args, [ENDPOINT_OUTPUT]: props[ENDPOINT_OUTPUT] });
+      const carried = { [PLANNED_SQL]: props[PLANNED_SQL], [SECRET_INPUTS]: props[SECRET_INPUTS] };
+      return {
+        id: row.id,
+        props: outputs({ ...inputs, ...carried }, row, { environmentId }),
+        inputs: sanitize({ ...inputs, [SECRET_INPUTS]: props[SECRET_INPUTS] }),
+      };
     },
 
     async update(id, olds, news) {

@@ -220,6 +220,22 @@ test('extended protocol: the replies of one cycle go out in one write, at Sync',
   }
 });
 
+test('extended protocol: replies larger than the socket buffer are not held back until the client gives up', async () => {
+  const c = new Client({ connectionString: mz.url, query_timeout: 10_000 });
+  await c.connect();
+  try {
+    // From a few kilobytes to far past the socket's buffer (16 KiB), named and unnamed, one after another.
+    for (const kb of [1, 15, 16, 17, 40, 200, 1000]) {
+      const text = 'SELECT repeat($1::text, $2::int) AS r FROM generate_series(1, 4)';
+      const want = Array.from({ length: 4 }, () => ({ r: 'x'.repeat(kb * 256) }));
+      expect((await c.query(text, ['x', kb * 256])).rows).toEqual(want);
+      expect((await c.query({ name: `big_${kb}`, text, values: ['x', kb * 256] })).rows).toEqual(want);
+    }
+  } finally {
+    await c.end();
+  }
+});
+
 test('the catalog projection keeps any text: quotes, backslashes, dollar signs, unicode', async () => {
   const odd = `it's \\ "odd" $1 ☃ \\'`;
   const ident = quoteIdent(odd);

@@ -199,10 +199,12 @@ export class PgServer {
       conn.corked = true;
     }
     const reply = await this.dispatch(conn, code, data);
-    // pg-gateway writes the reply once this resolves, in the same turn of the event loop.
-    if (!held && conn.corked)
+    // pg-gateway writes the reply once this resolves, in the same turn of the event loop. The cycle's replies go
+    // out at Sync or Flush, or as soon as they outgrow the socket's buffer: a write beyond it waits for 'drain',
+    // which a corked socket never emits (a SELECT of a few dozen rows hung the client until its timeout).
+    if (conn.corked)
       setImmediate(() => {
-        if (!conn.corked) return;
+        if (!conn.corked || (held && !conn.socket.writableNeedDrain)) return;
         conn.corked = false;
         conn.socket.uncork();
       });
