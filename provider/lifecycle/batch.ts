@@ -24,7 +24,7 @@ interface Waiter {
 
 interface Queue {
   waiting: Waiter[];
-  /** Sessions draining this queue: at most the pool's size, so reads never hold every client of other work. */
+  /** Sessions draining this queue: at most the pool's size. */
   draining: number;
 }
 
@@ -71,8 +71,10 @@ async function drain(e: ResolvedEndpoint, key: string, q: Queue, read: ReadRows)
           for (const w of batch) w.resolve({ environmentId: s.environmentId, row: rows.get(w.id) });
         });
       } catch (err) {
-        // No session (no connection): every read waiting for one would fail alike.
-        for (const w of batch ?? q.waiting.splice(0)) w.reject(err);
+        // No session: this attempt to connect fails one read, as a read's own attempt did, and the next read
+        // tries again (a refused or reset handshake is not proof that Materialize is down).
+        if (batch) for (const w of batch) w.reject(err);
+        else q.waiting.shift()?.reject(err);
       }
     }
   } finally {

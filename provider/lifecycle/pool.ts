@@ -163,6 +163,7 @@ const IDEMPOTENT = /^(SELECT|DROP \w+ IF EXISTS) /;
 /** One checked-out client, watched for errors for the whole checkout. */
 class Checkout {
   broken: Error | undefined;
+  private released = false;
   private readonly onError = (err: Error) => {
     this.broken ??= err;
   };
@@ -171,7 +172,10 @@ class Checkout {
     // then emits 'error' on the client, which would crash the process with no listener.
     client.on('error', this.onError);
   }
+  /** Once: a reconnect that fails leaves the released checkout current, and `withSession` releases it at the end. */
   release(): void {
+    if (this.released) return;
+    this.released = true;
     this.client.removeListener('error', this.onError);
     this.client.release(this.broken ?? undefined);
   }

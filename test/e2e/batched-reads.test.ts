@@ -6,6 +6,7 @@
 import { dynamicProvider, type ResourceKind } from '../../provider';
 import { MAX_IDS_PER_READ } from '../../provider/lifecycle/batch';
 import { closeAllPools } from '../../provider/lifecycle/pool';
+import { CutProxy } from '../services/cut-proxy';
 import { startStandin, type Standin } from '../standin';
 import { isRealMaterialize } from '../support/materialize';
 
@@ -15,12 +16,12 @@ type Props = Record<string, unknown>;
 
 let standin: Standin;
 
-/** The inputs of one object of `kind`, against the private stand-in through a pool of `poolSize`. */
-function inputs(kind: ResourceKind, name: string, poolSize: number): Props {
+/** The inputs of one object of `kind`, against the private stand-in (at `port`) through a pool of `poolSize`. */
+function inputs(kind: ResourceKind, name: string, poolSize: number, port?: number): Props {
   const u = new URL(standin.url);
   const materialize = {
     host: u.hostname,
-    port: Number(u.port),
+    port: port ?? Number(u.port),
     username: decodeURIComponent(u.username),
     password: decodeURIComponent(u.password),
     sslmode: 'disable',
@@ -204,5 +205,32 @@ describeStandin('reads by id coalesce (private stand-in)', () => {
     // Then a read goes through again.
     standin.faults.reset();
     expect(await dynamicProvider('postgres').read(reads[0].id, reads[0].outs.get(1)!)).toEqual(reads[0].alone);
+  });
+
+  test('a refused connection attempt fails one read, not every read waiting for a session', async () => {
+    const proxy = await new CutProxy('127.0.0.1', Number(new URL(standin.url).port)).start();
+    try {
+      const p = dynamicProvider('secret');
+      const through: { id: string; outs: Props; alone: unknown }[] = [];
+      for (let i = 0; i < 10; i++) {
+        const { id, outs } = await p.create(
+          (await p.check({}, inputs('secret', `via-proxy-${i}`, 2, proxy.port))).inputs!,
+        );
+        through.push({ id, outs, alone: await p.read(id, outs) });
+      }
+      // A new pool: its first connection attempts happen now, and the proxy refuses exactly one of them.
+      await closeAllPools();
+      proxy.refuseNext(1);
+      const outcomes = await Promise.allSettled(through.map((t) => p.read(t.id, t.outs)));
+      const failed = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+      expect(failed).toHaveLength(1);
+      expect(failed[0].reason.message).toMatch(/^cannot connect to Materialize at 127\.0\.0\.1:\d+ /);
+      outcomes.forEach((o, i) => {
+        if (o.status === 'fulfilled') expect(o.value).toEqual(through[i].alone);
+      });
+    } finally {
+      await closeAllPools();
+      await proxy.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ export class CutProxy {
   private readonly sockets = new Set<net.Socket>();
   private readonly counts = { up: 0, down: 0 };
   private cutUntil = 0;
+  private refusals = 0;
   private byteCutDone = false;
   port = 0;
   /** Connections cut on demand so far (to show that a fault did hit something). */
@@ -51,7 +52,8 @@ export class CutProxy {
   }
 
   private accept(client: net.Socket): void {
-    if (Date.now() < this.cutUntil) {
+    if (Date.now() < this.cutUntil || this.refusals > 0) {
+      if (this.refusals > 0) this.refusals--;
       this.cuts++;
       client.destroy();
       return;
@@ -102,6 +104,11 @@ export class CutProxy {
       this.cuts++;
       s.destroy();
     }
+  }
+
+  /** Accepts the next `n` connections and closes them at once, then relays again. */
+  refuseNext(n: number): void {
+    this.refusals = n;
   }
 
   /** Cuts the connections open `afterMs` from now (a cut in the middle of a step). */

@@ -3,6 +3,8 @@ import { closeAllPools, withSession } from '../../../provider/lifecycle/pool';
 import { resolveEndpoint } from '../../../provider/lifecycle/endpoint';
 import { isRealMaterialize, materializeUrl } from '../../support/materialize';
 import { standinControl } from '../../standin/control';
+import { startStandin } from '../../standin';
+import { CutProxy } from '../../services/cut-proxy';
 
 afterAll(() => closeAllPools());
 
@@ -33,4 +35,28 @@ test('sessions reuse one pooled connection', async () => {
     });
   expect(pids.size).toBe(1);
   if (!isRealMaterialize()) expect((await standinControl().stats()).connectionsOpened - before).toBe(1);
+});
+
+test('a lost connection whose reconnect is refused reports the refusal, not a second release of the lost client', async () => {
+  // A private stand-in: its latency and the cut must not reach other suites' statements.
+  const mz = await startStandin({ port: 0, password: 'pool-test-password' });
+  const proxy = await new CutProxy('127.0.0.1', mz.port).start();
+  const e = resolveEndpoint(
+    { host: '127.0.0.1', port: proxy.port, username: 'materialize', password: 'pool-test-password', connectTimeout: 5 },
+    {},
+  );
+  try {
+    await withSession(e, async (s) => s.query('SELECT 1'));
+    mz.faults.setLatency(300);
+    // The SELECT is under way when every connection is cut and new ones are refused: it is sent again (a read is
+    // safe to repeat) on a new connection, which is refused.
+    proxy.cutLater(100, 5_000);
+    await expect(withSession(e, async (s) => s.query('SELECT 2'))).rejects.toThrow(
+      /^cannot connect to Materialize at 127\.0\.0\.1:\d+ /,
+    );
+  } finally {
+    await closeAllPools();
+    await proxy.close();
+    await mz.close();
+  }
 });
