@@ -140,6 +140,14 @@ export function connectionProps(kind: ConnectionKind, args: object): pulumi.Inpu
   return props as pulumi.Inputs;
 }
 
+/**
+ * A placeholder input that makes the engine mark the output of its key secret: a secret '' when `value` is (or holds)
+ * a secret, else nothing (not sent: a placeholder that marks nothing would only be stored twice per resource).
+ */
+export function secretMark(value: pulumi.Input<unknown>): Promise<pulumi.Output<string> | undefined> {
+  return pulumi.isSecret(pulumi.output(value)).then((secret) => (secret ? pulumi.secret('') : undefined));
+}
+
 export function registerObject(
   kind: ConnectionKind | 'secret',
   type: string,
@@ -166,7 +174,7 @@ export function registerObject(
   // per resource and rewritten with the whole checkpoint after every step.
   const masked = new Set<string>([...LIFECYCLE_ARGS, ...secretOutputs]);
   const quoted = pulumi.output(Object.fromEntries(Object.entries(props).filter(([k]) => !masked.has(k))));
-  const taint = pulumi.isSecret(quoted).then((secret) => (secret ? pulumi.secret('') : undefined));
+  const taint = secretMark(quoted);
   for (const key of ['plannedSql', 'createSql']) if (key in all) all[key] = taint;
   // Which inputs the program gave as secrets (none: not sent): the engine hands them to the provider unmarked,
   // and the provider masks their values in every message (provider/lifecycle/secret-inputs.ts).

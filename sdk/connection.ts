@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { DiagnoseOptions } from '../provider/diagnose/wiring';
 import { connectionSpecs, type ConnectionKind } from '../provider/specs';
-import { connectionProps, MaterializeObject, registerObject, type ObjectArgs } from './base';
+import { connectionProps, MaterializeObject, registerObject, secretMark, type ObjectArgs } from './base';
 import { quietly } from './shim';
 
 export interface ConnectionArgs extends ObjectArgs {
@@ -50,10 +50,7 @@ export abstract class Connection extends MaterializeObject {
         // when that argument is secret: the engine marks an output secret by the key of a secret input.
         const given = args as unknown as Record<string, unknown>;
         for (const o of spec.catalogOutputs)
-          if (o.echoes?.length)
-            props[o.output] = pulumi
-              .isSecret(pulumi.output(o.echoes.map((a) => given[a])))
-              .then((secret) => (secret ? pulumi.secret('') : undefined));
+          if (o.echoes?.length) props[o.output] = secretMark(o.echoes.map((a) => given[a]));
         return registerObject(kind, type, name, props as pulumi.Inputs, outputs, sensitive, opts);
       }),
     );

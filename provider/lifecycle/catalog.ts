@@ -33,7 +33,7 @@ JOIN mz_catalog.mz_roles r ON r.id = o.owner_id
 LEFT JOIN mz_internal.mz_comments cm ON cm.id = o.id AND cm.object_sub_id IS NULL`;
 
 function where(lookup: Lookup): { clause: string; params: string[] } {
-  if ('id' in lookup) return { clause: 'WHERE o.id = $1', params: [lookup.id] };
+  if ('id' in lookup) return where({ ids: [lookup.id] });
   if ('ids' in lookup) {
     if (lookup.ids.length === 1) return { clause: 'WHERE o.id = $1', params: [...lookup.ids] };
     return { clause: `WHERE o.id IN (${lookup.ids.map((_, i) => `$${i + 1}`).join(', ')})`, params: [...lookup.ids] };

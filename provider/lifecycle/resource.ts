@@ -305,12 +305,17 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     try {
       return await adapter.readRow(s, lookup);
     } catch (err) {
-      throw materializeError(
-        err,
-        `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`,
-        secretsOf(props),
-      );
+      throw readFailed(err, props);
     }
+  }
+
+  /** A catalog read that failed, as the user reads it: which object, scrubbed of its secrets. */
+  function readFailed(err: unknown, props: Props): MaterializeError {
+    return materializeError(
+      err,
+      `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`,
+      secretsOf(props),
+    );
   }
 
   /**
@@ -619,12 +624,7 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
         adapter.readRows,
       );
       refuseOtherEnvironment(props, environmentId);
-      if (failed !== undefined)
-        throw materializeError(
-          failed,
-          `reading ${adapter.label} ${qualifiedName(resolveLocation(props as never))}`,
-          secretsOf(props),
-        );
+      if (failed !== undefined) throw readFailed(failed, props);
       if (!row) return {};
       const args = adapter.argsFromRow(row, sqlArgs(props));
       const inputs = sanitize({ ...lifecycleArgs(props), ...args, [ENDPOINT_OUTPUT]: props[ENDPOINT_OUTPUT] });
