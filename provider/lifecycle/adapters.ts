@@ -16,10 +16,13 @@ import {
   humanizeCreateSql,
   readConnectionRow,
   readConnectionRows,
+  readConnectionScope,
   readSecretRow,
   readSecretRows,
+  readSecretScope,
   type CatalogRow,
   type Lookup,
+  type Scope,
 } from './catalog';
 import type { Session } from './pool';
 
@@ -42,6 +45,8 @@ export interface ObjectAdapter {
   readRow(s: Session, lookup: Lookup): Promise<CatalogRow | undefined>;
   /** The rows of these catalog ids, in one SELECT. */
   readRows(s: Session, ids: readonly string[]): Promise<Map<string, CatalogRow>>;
+  /** At most `limit` rows of the objects of this kind in one schema, in one SELECT. */
+  readScope(s: Session, scope: Scope, limit: number): Promise<CatalogRow[]>;
   /** The arguments the catalog says the object has, in canonical form; `previous` fills what the catalog can't tell. */
   argsFromRow(row: CatalogRow, previous: Args): Record<string, unknown>;
   computedOutputs(row: CatalogRow): Record<string, unknown>;
@@ -94,6 +99,7 @@ export function connectionAdapter(kind: ConnectionKind): ObjectAdapter {
     display: (statement) => statement,
     readRow: (s, lookup) => readConnectionRow(s, spec, lookup),
     readRows: (s, ids) => readConnectionRows(s, spec, ids),
+    readScope: (s, scope, limit) => readConnectionScope(s, spec, scope, limit),
     argsFromRow(row, previous) {
       let parsed: ReturnType<typeof parseShowCreateConnection>;
       try {
@@ -148,6 +154,7 @@ export const secretAdapter: ObjectAdapter = {
   display: (statement) => statement.replace(SECRET_VALUE, "'********'"),
   readRow: (s, lookup) => readSecretRow(s, lookup),
   readRows: (s, ids) => readSecretRows(s, ids),
+  readScope: (s, scope, limit) => readSecretScope(s, scope, limit),
   // Secret values can never be read back (§4.1): the value is what this program last set.
   argsFromRow: (row, previous) => ({
     ...commonFromRow(row, previous),

@@ -19,7 +19,14 @@ export interface CatalogRow {
   details: Record<string, unknown>;
 }
 
-export type Lookup = { id: string } | { location: ResolvedLocation } | { ids: readonly string[] };
+/** A schema, whose objects of one kind a refresh reads ahead (batch.ts). */
+export interface Scope {
+  databaseName: string;
+  schemaName: string;
+}
+
+export type Lookup =
+  { id: string } | { location: ResolvedLocation } | { ids: readonly string[] } | { scope: Scope; limit: number };
 
 // The grantees of USAGE, in the same SELECT (a scalar subquery over mz_aclexplode, §6.2): user roles (ids u…)
 // and PUBLIC (id p, not in mz_roles); Materialize's own roles are not managed here.
@@ -32,8 +39,15 @@ JOIN mz_catalog.mz_databases d ON d.id = s.database_id
 JOIN mz_catalog.mz_roles r ON r.id = o.owner_id
 LEFT JOIN mz_internal.mz_comments cm ON cm.id = o.id AND cm.object_sub_id IS NULL`;
 
-function where(lookup: Lookup): { clause: string; params: string[] } {
+function where(lookup: Lookup, catalogType?: string): { clause: string; params: string[] } {
   if ('id' in lookup) return where({ ids: [lookup.id] });
+  if ('scope' in lookup) {
+    const params = [lookup.scope.databaseName, lookup.scope.schemaName];
+    // The limit is a literal: one statement text per kind, and a bounded answer however full the schema is.
+    const limit = `LIMIT ${Math.trunc(lookup.limit)}`;
+    if (catalogType === undefined) return { clause: `WHERE d.name = $1 AND s.name = $2\n${limit}`, params };
+    return { clause: `WHERE d.name = $1 AND s.name = $2 AND o.type = $3\n${limit}`, params: [...params, catalogType] };
+  }
   if ('ids' in lookup) {
     if (lookup.ids.length === 1) return { clause: 'WHERE o.id = $1', params: [...lookup.ids] };
     return { clause: `WHERE o.id IN (${lookup.ids.map((_, i) => `$${i + 1}`).join(', ')})`, params: [...lookup.ids] };
@@ -52,7 +66,7 @@ export function connectionQuery(spec: ConnectionSpec, lookup: Lookup): { sql: st
     (o) => `${alias(o.relation)}.${o.column}${o.json ? '::text' : ''} AS ${o.column}_${relations.indexOf(o.relation)}`,
   );
   const joins = relations.map((r) => `LEFT JOIN ${r} ${alias(r)} ON ${alias(r)}.id = o.id`);
-  const w = where(lookup);
+  const w = where(lookup, spec.catalogType);
   return {
     sql: [
       `SELECT ${[IDENTITY, 'o.type', 'o.create_sql', ...columns].join(', ')}`,
@@ -124,6 +138,11 @@ function identity(row: Row, lookup: Lookup): Omit<CatalogRow, 'details'> {
     if (found.databaseName !== want.databaseName || found.schemaName !== want.schemaName || found.name !== want.name)
       throw new BadCatalogRowError('asked for one name, got a row for another');
   }
+  if ('scope' in lookup) {
+    const want = lookup.scope;
+    if (found.databaseName !== want.databaseName || found.schemaName !== want.schemaName)
+      throw new BadCatalogRowError('asked for the objects of one schema, got a row of another');
+  }
   return found;
 }
 
@@ -152,6 +171,26 @@ export async function readConnectionRows(
 ): Promise<Map<string, CatalogRow>> {
   const q = connectionQuery(spec, { ids });
   return byId((await s.query(q.sql, q.params)).map((row) => connectionRow(spec, row, { ids })));
+}
+
+/**
+ * Connections of one kind in one schema, at most `limit` of them, in one SELECT: what a refresh reads ahead.
+ * Any row that cannot be right fails the whole read (the caller then reads by id).
+ */
+export async function readConnectionScope(
+  s: Queryable,
+  spec: ConnectionSpec,
+  scope: Scope,
+  limit: number,
+): Promise<CatalogRow[]> {
+  const lookup = { scope, limit };
+  const q = connectionQuery(spec, lookup);
+  return (await s.query(q.sql, q.params)).map((row) => {
+    const found = connectionRow(spec, row, lookup);
+    if (found.type !== spec.catalogType)
+      throw new BadCatalogRowError(`asked for ${spec.catalogType} connections, got a ${found.type} connection`);
+    return found;
+  });
 }
 
 function connectionRow(spec: ConnectionSpec, row: Row, lookup: Lookup): CatalogRow {
@@ -184,6 +223,13 @@ export async function readSecretRow(s: Queryable, lookup: Lookup): Promise<Catal
 export async function readSecretRows(s: Queryable, ids: readonly string[]): Promise<Map<string, CatalogRow>> {
   const q = secretQuery({ ids });
   return byId((await s.query(q.sql, q.params)).map((row) => ({ ...identity(row, { ids }), details: {} })));
+}
+
+/** Secrets in one schema, at most `limit` of them, in one SELECT. */
+export async function readSecretScope(s: Queryable, scope: Scope, limit: number): Promise<CatalogRow[]> {
+  const lookup = { scope, limit };
+  const q = secretQuery(lookup);
+  return (await s.query(q.sql, q.params)).map((row) => ({ ...identity(row, lookup), details: {} }));
 }
 
 // One pass, left to right: a reference, a string literal or a quoted identifier, whichever starts first, so a

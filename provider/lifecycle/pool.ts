@@ -16,8 +16,16 @@ function hash(text: string | undefined): string {
   return text === undefined ? '' : createHash('sha256').update(text).digest('hex');
 }
 
+const keys = new WeakMap<ResolvedEndpoint, string>();
+
 /** Everything that shapes a connection is part of the key, so one resource's settings never leak into another's. */
 export function poolKey(e: ResolvedEndpoint): string {
+  let key = keys.get(e);
+  if (key === undefined) keys.set(e, (key = computePoolKey(e)));
+  return key;
+}
+
+function computePoolKey(e: ResolvedEndpoint): string {
   return [
     e.host,
     e.port,
@@ -157,6 +165,19 @@ function unknownOutcome(err: Error, e: ResolvedEndpoint): Error & OutcomeUnknown
 /** node-postgres's message when query_timeout expires. */
 const QUERY_TIMEOUT = 'Query read timeout';
 
+/** Statements that read and change nothing. */
+const READ_ONLY = /^SELECT /;
+
+let catalogChanges = 0;
+
+/**
+ * Moves whenever a statement that may change the catalog (anything but a SELECT) starts or ends in this process:
+ * a row read ahead (batch.ts) is kept only if this did not move while it was read, and used only while it has not.
+ */
+export function catalogGeneration(): number {
+  return catalogChanges;
+}
+
 /** Statements that are safe to send again if a broken connection leaves it unknown whether they ran. */
 const IDEMPOTENT = /^(SELECT|DROP \w+ IF EXISTS) /;
 
@@ -213,7 +234,15 @@ export async function withSession<T>(e: ResolvedEndpoint, fn: (s: Session) => Pr
   try {
     const environmentId = await environmentOf(e, () => send<{ environment_id: unknown }>(ENVIRONMENT_ID_SQL, [], 1));
     return await fn({
-      query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => send<R>(sql, params, 1),
+      query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
+        if (READ_ONLY.test(sql)) return send<R>(sql, params, 1);
+        catalogChanges++;
+        try {
+          return await send<R>(sql, params, 1);
+        } finally {
+          catalogChanges++;
+        }
+      },
       environmentId,
     });
   } finally {

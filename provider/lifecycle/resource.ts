@@ -24,7 +24,7 @@ import {
 } from './endpoint';
 import { materializeError, MaterializeError } from './errors';
 import type { DiagnosticsHook } from './hooks';
-import { readById } from './batch';
+import { readById, type ShapeReader } from './batch';
 import { isOutcomeUnknown, withSession, type Session } from './pool';
 
 /** Inputs the lifecycle reads itself; they are never SQL. */
@@ -154,6 +154,11 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
   const lifecycleArgs = (props: Props): Props => pick(props, LIFECYCLE_ARGS);
   const endpointOf = (props: Props) => resolveEndpoint(props.materialize as MaterializeEndpoint | undefined);
   const placeOf = (props: Props) => endpointIdentity(endpointOf(props));
+  const shapeReader: ShapeReader = {
+    shape: adapter.kind ?? 'secret',
+    byIds: adapter.readRows,
+    byScope: adapter.readScope,
+  };
   /** host:port as the resource's own `materialize` input gives them, without config or environment. */
   const endpointInputPlace = (props: Props): string => {
     const given = (props.materialize ?? {}) as MaterializeEndpoint;
@@ -191,26 +196,26 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
    * spelling; a state written before the environment was recorded has only the address to compare.
    */
   async function withExisting<T>(props: Props, fn: (s: Session) => Promise<T>): Promise<T> {
-    refuseRecordedAddressChange(props);
-    return withSession(endpointOf(props), async (s) => {
-      refuseOtherEnvironment(props, s.environmentId);
+    const endpoint = endpointOf(props);
+    const current = endpointIdentity(endpoint);
+    refuseRecordedAddressChange(props, current);
+    return withSession(endpoint, async (s) => {
+      refuseOtherEnvironment(props, s.environmentId, current);
       return fn(s);
     });
   }
 
-  /** Without a recorded environment, only the address can tell: another address is another Materialize. */
-  function refuseRecordedAddressChange(props: Props): void {
+  /** Without a recorded environment, only the address (`current`, host:port) can tell: another address is another Materialize. */
+  function refuseRecordedAddressChange(props: Props, current: string): void {
     const stored = props[ENDPOINT_OUTPUT];
-    const current = placeOf(props);
     if (typeof props[ENVIRONMENT_OUTPUT] !== 'string' && typeof stored === 'string' && stored !== current)
       throw livesElsewhere(props, stored, current);
   }
 
-  /** The session reached `environmentId`: refused unless the object lives there. */
-  function refuseOtherEnvironment(props: Props, environmentId: string): void {
+  /** The session, reached at `current` (host:port), reached `environmentId`: refused unless the object lives there. */
+  function refuseOtherEnvironment(props: Props, environmentId: string, current: string): void {
     const recorded = props[ENVIRONMENT_OUTPUT];
     if (typeof recorded !== 'string') return;
-    const current = placeOf(props);
     if (recorded !== environmentId)
       throw livesElsewhere(
         props,
@@ -456,9 +461,10 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
       // the address of the same environment (127.0.0.1 for localhost, say) is not: it is recorded, nothing
       // more. An endpoint not known yet during preview is shown as an update.
       const storedPlace = typeof olds[ENDPOINT_OUTPUT] === 'string' ? olds[ENDPOINT_OUTPUT] : placeOf(olds);
-      const addressChanged = !containsUnknown(news.materialize) && placeOf(news) !== storedPlace;
+      const newPlace = containsUnknown(news.materialize) ? undefined : placeOf(news);
+      const addressChanged = newPlace !== undefined && newPlace !== storedPlace;
       if (addressChanged && (await sameEnvironment(olds, news, storedPlace)))
-        unconfirmedMoves.delete(placeKey(placeOf(news), news));
+        unconfirmedMoves.delete(placeKey(newPlace, news));
       else if (addressChanged) {
         // Only the resource's own `materialize` input moves an object. A move that comes from the stack config
         // or the environment would be half-applied: the creates run in the new place, then every delete of the
@@ -466,12 +472,12 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
         if (endpointInputPlace(olds) === endpointInputPlace(news))
           throw new MaterializeError(
             `${adapter.label} ${nameOf(olds)} lives in the Materialize at ` +
-              `${storedPlace}, but the settings now point at ${placeOf(news)}, and the change comes from ` +
+              `${storedPlace}, but the settings now point at ${newPlace}, and the change comes from ` +
               'materialize:host/port in the stack config or MZ_HOST/MZ_PORT, not from this resource. Pulumi cannot move ' +
               'objects between Materialize environments through config: restore the settings; or, to move this ' +
               'object, set its `materialize` input to the new place (that replaces it); or, to forget it, run `pulumi state delete`.',
           );
-        unconfirmedMoves.delete(placeKey(placeOf(news), news));
+        unconfirmedMoves.delete(placeKey(newPlace, news));
         replaces.push('materialize');
       }
       if (containsUnknown(newArgs)) {
@@ -615,15 +621,19 @@ export function lifecycle(adapter: ObjectAdapter, diagnostics: DiagnosticsHook):
     },
 
     async read(id, props) {
-      refuseRecordedAddressChange(props);
-      // Read with the other reads of this kind that wait for a session (batch.ts): a refresh reads all at once.
+      const endpoint = endpointOf(props);
+      const current = endpointIdentity(endpoint);
+      refuseRecordedAddressChange(props, current);
+      // Read with the other reads of this kind that wait for a session, or read ahead in a refresh (batch.ts).
+      const { databaseName, schemaName } = resolveLocation(sqlArgs(props) as never);
+      const scope = typeof databaseName === 'string' && typeof schemaName === 'string';
       const { environmentId, row, failed } = await readById(
-        endpointOf(props),
-        adapter.kind ?? 'secret',
+        endpoint,
+        shapeReader,
         id,
-        adapter.readRows,
+        scope ? { databaseName, schemaName } : undefined,
       );
-      refuseOtherEnvironment(props, environmentId);
+      refuseOtherEnvironment(props, environmentId, current);
       if (failed !== undefined) throw readFailed(failed, props);
       if (!row) return {};
       const args = adapter.argsFromRow(row, sqlArgs(props));

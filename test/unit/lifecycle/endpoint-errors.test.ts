@@ -2,7 +2,8 @@
 // SHOW CREATE form of create_sql.
 import { configureFromStack, resetStackConfig, resolveEndpoint } from '../../../provider/lifecycle/endpoint';
 import { materializeError, scrub } from '../../../provider/lifecycle/errors';
-import { humanizeCreateSql, connectionQuery } from '../../../provider/lifecycle/catalog';
+import { humanizeCreateSql, connectionQuery, secretQuery } from '../../../provider/lifecycle/catalog';
+import { assertMaterializeStatement } from '../../support/mz-parser';
 import { specFor } from '../../../provider';
 
 afterEach(() => resetStackConfig());
@@ -123,4 +124,22 @@ test('one catalog query per read, joining exactly the detail relations the spec 
   expect(
     connectionQuery(specFor('postgres'), { location: { databaseName: 'd', schemaName: 's', name: 'n' } }).params,
   ).toEqual(['d', 's', 'n']);
+});
+
+test('a read ahead asks for one schema’s objects of one kind, bounded by a literal LIMIT, which Materialize parses', () => {
+  const scope = { databaseName: 'd"b', schemaName: "s'c" };
+  const connections = connectionQuery(specFor('aws'), { scope, limit: 1000 });
+  expect(connections.sql.split('\n').slice(-2)).toEqual([
+    'WHERE d.name = $1 AND s.name = $2 AND o.type = $3',
+    'LIMIT 1000',
+  ]);
+  expect(connections.params).toEqual(['d"b', "s'c", 'aws']);
+  const secrets = secretQuery({ scope, limit: 7 });
+  expect(secrets.sql.split('\n').slice(-2)).toEqual(['WHERE d.name = $1 AND s.name = $2', 'LIMIT 7']);
+  expect(secrets.params).toEqual(['d"b', "s'c"]);
+  for (const q of [connections, secrets])
+    assertMaterializeStatement(
+      q.params.reduce((sql, p, i) => sql.replace(`$${i + 1}`, `'${p.replace(/'/g, "''")}'`), q.sql),
+      'select',
+    );
 });
