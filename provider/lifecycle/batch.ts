@@ -5,9 +5,10 @@
 //   they rarely find each other waiting. When reads of one kind come in a burst (two within `burstMs`, or several
 //   waiting at once), the statement reads the whole schema's objects of that kind instead (`WHERE d.name = $1 AND
 //   s.name = $2 ...`), and keeps the rows nobody asked for yet, so the next reads are answered without a round trip.
-//   A row kept is used at most once, only for an object this process has not read before, within `keepMs` of its
-//   read, and only while no statement that may change the catalog has run in this process since before it was read:
-//   such a read answers what a read of its own would have answered had it been made that moment earlier.
+//   A row kept is used at most once, only for an object this process has not read before (through any pool),
+//   within `keepMs` of the read ahead's start, and only while no statement that may change the catalog has run in
+//   this process since before it started: such a read answers what a read of its own would have answered had it
+//   been made that moment earlier. A schema whose read ahead fails, or fills the limit, is read by id from then on.
 // So a lone read waits for nothing and sends one SELECT, and a refresh of a fleet sends a few statements.
 import type { CatalogRow, Scope } from './catalog';
 import type { ResolvedEndpoint } from './endpoint';
@@ -41,6 +42,13 @@ export const READ_AHEAD = {
   limit: 1000,
 };
 
+/**
+ * Catalog ids this process has read, through any pool (so any spelling of the address, any credentials): a kept row
+ * never answers them, so no read goes back in time behind an earlier one. By id alone, whatever the environment:
+ * reading an id in one environment only costs a round trip for the same id in another.
+ */
+const readIds = new Set<string>();
+
 interface Waiter {
   id: string;
   /** The schema the state places the object in (it may have moved since: then it is read by id). */
@@ -69,11 +77,11 @@ interface KeptRow {
 interface ShapeState {
   queue?: Queue;
   lastReadAt: number;
-  /** Ids read in this process: a row kept is never used for them. */
-  read: Set<string>;
   kept: Map<string, KeptRow>;
-  /** Schemas whose read ahead reached the limit. */
-  crowded: Set<string>;
+  /** When the last kept row expires: after that, all go at once. */
+  keptUntil: number;
+  /** Schemas read by id only: their read ahead reached the limit, or failed. */
+  byIdOnly: Set<string>;
   /** Schemas read ahead, while what was kept of them may be used: an object not kept was not there, or was read. */
   readAhead: Map<string, { generation: number; until: number }>;
 }
@@ -85,7 +93,7 @@ function stateOf(key: string): ShapeState {
   if (!state)
     shapes.set(
       key,
-      (state = { lastReadAt: -Infinity, read: new Set(), kept: new Map(), crowded: new Set(), readAhead: new Map() }),
+      (state = { lastReadAt: -Infinity, kept: new Map(), keptUntil: 0, byIdOnly: new Set(), readAhead: new Map() }),
     );
   return state;
 }
@@ -111,9 +119,14 @@ export function readById(e: ResolvedEndpoint, reader: ShapeReader, id: string, s
   const now = Date.now();
   const burst = now - state.lastReadAt < READ_AHEAD.burstMs;
   state.lastReadAt = now;
+  if (now > state.keptUntil) {
+    state.kept.clear();
+    state.readAhead.clear();
+  }
   const kept = takeKept(state, id, now);
-  state.read.add(id);
-  if (kept) return Promise.resolve({ environmentId: kept.environmentId, row: kept.row });
+  const first = !readIds.has(id);
+  readIds.add(id);
+  if (kept && first) return Promise.resolve({ environmentId: kept.environmentId, row: kept.row });
   const q = (state.queue ??= { waiting: [], draining: 0 });
   return new Promise((resolve, reject) => {
     q.waiting.push({ id, scope, burst, resolve, reject });
@@ -165,17 +178,20 @@ async function drain(e: ResolvedEndpoint, state: ShapeState, q: Queue, reader: S
 async function readAhead(s: Session, state: ShapeState, reader: ShapeReader, batch: Waiter[]): Promise<Waiter[]> {
   const scope = batch.find((w) => w.scope)?.scope;
   const inBurst = batch.length > 1 || batch.some((w) => w.burst);
-  if (!scope || !inBurst || READ_AHEAD.limit <= 0 || state.crowded.has(scopeKey(scope))) return batch;
+  if (!scope || !inBurst || READ_AHEAD.limit <= 0 || state.byIdOnly.has(scopeKey(scope))) return batch;
   const generation = catalogGeneration();
+  const started = Date.now();
   const recent = state.readAhead.get(scopeKey(scope));
-  if (recent && recent.until >= Date.now() && recent.generation === generation) return batch;
+  if (recent && recent.until >= started && recent.generation === generation) return batch;
   let rows: CatalogRow[];
   try {
     rows = await reader.byScope(s, scope, READ_AHEAD.limit);
   } catch {
+    // Not tried again: whatever failed it (a row that cannot be right, a timeout) would fail it for every read.
+    state.byIdOnly.add(scopeKey(scope));
     return batch;
   }
-  if (rows.length >= READ_AHEAD.limit) state.crowded.add(scopeKey(scope));
+  if (rows.length >= READ_AHEAD.limit) state.byIdOnly.add(scopeKey(scope));
   const found = new Map<string, CatalogRow>();
   for (const row of rows) if (!found.has(row.id)) found.set(row.id, row);
   const rest: Waiter[] = [];
@@ -187,13 +203,17 @@ async function readAhead(s: Session, state: ShapeState, reader: ShapeReader, bat
     }
     w.resolve({ environmentId: s.environmentId, row });
   }
-  // Kept under the generation the read started in: if a statement of this process ran meanwhile, none is used.
-  const now = Date.now();
-  for (const [id, kept] of state.kept) if (kept.until < now) state.kept.delete(id);
-  const until = now + READ_AHEAD.keepMs;
+  // Kept under the generation and the time the read started: rows are as old as the moment they may have been
+  // read, and if a statement of this process ran meanwhile, none is used.
+  const until = started + READ_AHEAD.keepMs;
   state.readAhead.set(scopeKey(scope), { generation, until });
-  // Ids read (asked here, or already) are not kept: a row kept answers only an object's first read.
-  for (const [id, row] of found)
-    if (!state.read.has(id)) state.kept.set(id, { row, environmentId: s.environmentId, generation, until });
+  state.keptUntil = Math.max(state.keptUntil, until);
+  for (const [id, row] of found) state.kept.set(id, { row, environmentId: s.environmentId, generation, until });
   return rest;
+}
+
+/** Forgets what this process read and kept (tests: each starts as a new provider process would). */
+export function forgetReads(): void {
+  shapes.clear();
+  readIds.clear();
 }

@@ -9,7 +9,7 @@
 //   read by id and one read ahead per kind; reads apart stay reads by id.
 // Stand-in only (its statement log and injected faults), on a private stand-in.
 import { dynamicProvider, type ResourceKind } from '../../provider';
-import { MAX_IDS_PER_READ, READ_AHEAD } from '../../provider/lifecycle/batch';
+import { forgetReads, MAX_IDS_PER_READ, READ_AHEAD } from '../../provider/lifecycle/batch';
 import { resolveEndpoint, type MaterializeEndpoint } from '../../provider/lifecycle/endpoint';
 import { closeAllPools, withSession } from '../../provider/lifecycle/pool';
 import { CutProxy } from '../services/cut-proxy';
@@ -256,6 +256,8 @@ describeStandin('reads by id (private stand-in)', () => {
   });
 
   describe('read ahead', () => {
+    // Each test starts as a new provider process would: nothing read, nothing kept.
+    beforeEach(() => forgetReads());
     let variant = 0;
     /** A pool of its own (another pool key), so that nothing is read or kept in this process for it yet. */
     function freshPool(poolSize = 1): (m: Made) => Props {
@@ -395,6 +397,60 @@ describeStandin('reads by id (private stand-in)', () => {
       }
     });
 
+    test('a kept row never answers an object already read through another pool (another spelling, other settings)', async () => {
+      Object.assign(READ_AHEAD, WIDE);
+      const poolB = freshPool();
+      const [a, b, c] = ofKind('kafka');
+      await readsRight(poolB, a);
+      await readsRight(poolB, b);
+      // c is kept in pool B's reads; someone else changes it, and a read through pool A sees that.
+      await commentOutside(c, 'changed outside');
+      try {
+        expect((await readAs(freshPool(), c)).props?.comment).toBe('changed outside');
+        // Pool B's kept row is older than what this process already answered: not used.
+        const from = lastSeq();
+        expect((await readAs(poolB, c)).props?.comment).toBe('changed outside');
+        expect(tails(from)).toEqual(['WHERE o.id = $1']);
+      } finally {
+        await commentOutside(c, null);
+      }
+    });
+
+    test('keepMs runs from when the read ahead was sent, not from when its answer arrived', async () => {
+      const proxy = await new CutProxy('127.0.0.1', Number(new URL(standin.url).port)).start();
+      try {
+        Object.assign(READ_AHEAD, { burstMs: 60_000, keepMs: 300 });
+        const [a, b, c] = ofKind('postgres');
+        const through = (m: Made): Props => ({
+          ...m.outs.get(1)!,
+          materialize: { ...(m.outs.get(1)!.materialize as Props), port: proxy.port },
+        });
+        expect((await readAs(through, a)).props?.connectionId).toBe(a.id);
+        // The read ahead (b's read) runs at once in the server, and its answer takes 700 ms to come back.
+        proxy.downDelayMs = 700;
+        const from = lastSeq();
+        const pending = readAs(through, b);
+        // Once the server has run it (its answer is still on the way):
+        while (!providerStatements(from).some((e) => e.sql.endsWith('LIMIT 1000'))) await sleep(5);
+        await commentOutside(c, 'changed outside');
+        const readAheadSeq = providerStatements(from).find((e) => e.sql.endsWith('LIMIT 1000'))?.seq;
+        expect(readAheadSeq).toBeLessThan(lastSeq());
+        expect((await pending).props?.connectionId).toBe(b.id);
+        proxy.downDelayMs = 0;
+        try {
+          // Over 300 ms after the rows were read: c's kept row may not answer; the schema is read ahead anew.
+          const before = lastSeq();
+          expect((await readAs(through, c)).props?.comment).toBe('changed outside');
+          expect(tails(before)).toEqual(['LIMIT 1000']);
+        } finally {
+          await commentOutside(c, null);
+        }
+      } finally {
+        await proxy.close();
+        await closeAllPools();
+      }
+    });
+
     test('an object the state places in another schema is found by id', async () => {
       Object.assign(READ_AHEAD, WIDE);
       const via = freshPool();
@@ -425,12 +481,13 @@ describeStandin('reads by id (private stand-in)', () => {
       );
     });
 
-    test('a failed read ahead leaves its reads to the read by id', async () => {
+    test('a failed read ahead leaves its reads, and the schema’s later reads, to the read by id', async () => {
       Object.assign(READ_AHEAD, WIDE);
       const via = freshPool();
-      standin.faults.failNext(1, { code: 'XX000', message: 'the catalog is unavailable' }, 'LIMIT 1000');
+      // Whatever failed it (a row that cannot be right, a timeout) would fail it again: it is not tried again.
+      standin.faults.failNext(100, { code: 'XX000', message: 'the catalog is unavailable' }, 'LIMIT 1000');
       const from = lastSeq();
-      for (const m of ofKind('postgres').slice(0, 3)) await readsRight(via, m);
+      for (const m of ofKind('postgres')) await readsRight(via, m);
       expect(
         providerStatements(from)
           .filter((e) => !e.sql.includes('mz_environment_id()'))
@@ -439,7 +496,8 @@ describeStandin('reads by id (private stand-in)', () => {
         [true, 'WHERE o.id = $1'],
         [false, 'LIMIT 1000'],
         [true, 'WHERE o.id = $1'],
-        [true, 'LIMIT 1000'],
+        [true, 'WHERE o.id = $1'],
+        [true, 'WHERE o.id = $1'],
       ]);
     });
 
@@ -472,9 +530,10 @@ describeStandin('reads by id (private stand-in)', () => {
         const [first] = await Promise.all([firstHalf, changes]);
         try {
           first.forEach((r, i) => expect(withoutSettings(r)).toEqual(expected(order[i])));
+          const second = await Promise.all(order.slice(half).map((m, i) => readAt(m, half + i)));
+          // What each changed object answers on its own now (after: a read of it here would void its kept row).
           const now = new Map<string, unknown>();
           for (const m of changed) now.set(m.id, await aloneNow(m));
-          const second = await Promise.all(order.slice(half).map((m, i) => readAt(m, half + i)));
           second.forEach((r, i) => {
             const m = order[half + i];
             expect(withoutSettings(r)).toEqual(now.get(m.id) ?? expected(m));

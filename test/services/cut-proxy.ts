@@ -1,4 +1,4 @@
-// A TCP proxy in front of a real server (sshd, moto) that tests break on purpose, two ways: at a given byte of
+// A TCP proxy in front of a real server (sshd, moto, the stand-in) that tests break or slow down on purpose: at a given byte of
 // one direction (the first connection that reaches it, once: both sockets reset, or everything stalled with both
 // left open), used by the bastion's fault tests; and on demand (every open connection destroyed, and while cut,
 // new connections accepted and closed at once, as a broken network path), used by the fault campaign.
@@ -23,6 +23,8 @@ export class CutProxy {
   port = 0;
   /** Connections cut on demand so far (to show that a fault did hit something). */
   cuts = 0;
+  /** Server-to-client bytes wait this long before they pass, in order (a slow network, a large answer on its way). */
+  downDelayMs = 0;
 
   constructor(
     private readonly host: string,
@@ -64,9 +66,24 @@ export class CutProxy {
       upstream.destroy();
     };
     let stalled = false;
+    // Held server-to-client chunks, in order: a chunk that comes while some wait, waits behind them.
+    let delayed = Promise.resolve();
+    let waiting = 0;
     const relay = (from: net.Socket, to: net.Socket, direction: 'up' | 'down') =>
       from.on('data', (chunk: Buffer) => {
         if (stalled) return;
+        const delay = direction === 'down' ? this.downDelayMs : 0;
+        if ((delay > 0 || (direction === 'down' && waiting > 0)) && !this.byteCut) {
+          this.counts[direction] += chunk.length;
+          waiting++;
+          delayed = delayed
+            .then(() => new Promise((r) => setTimeout(r, delay)))
+            .then(() => {
+              waiting--;
+              if (!to.destroyed) to.write(chunk);
+            });
+          return;
+        }
         const cut = this.byteCut;
         const budget =
           cut && !this.byteCutDone && cut.direction === direction ? cut.after - this.counts[direction] : Infinity;
