@@ -3,7 +3,8 @@
 // `up`, a no-change `preview`, `refresh`, an `up` that changes three options of every connection, and
 // `destroy`; and in the same run the same number of no-op dynamic resources (a provider that does nothing),
 // which is the floor every dynamic provider pays for the engine, the language host and the provider process.
-// Both programs are plain JavaScript, so neither pays for TypeScript compilation.
+// Both programs are plain JavaScript, so neither pays for TypeScript compilation. The fleets go through the commands
+// in lockstep, and the commands that change nothing run `--repeat` times each (see `measure`).
 import { execFileSync, execFile } from 'child_process';
 import { transformSync } from '@swc/core';
 import * as fs from 'fs';
@@ -28,6 +29,9 @@ const ONLY = arg('only')?.split(',');
 const runs = (fleet: string) => !ONLY || ONLY.includes(fleet);
 /** `--export DIR`: keep the stack's checkpoint after the create (`pulumi stack export`), per fleet, in DIR. */
 const EXPORT = arg('export');
+/** `--repeat N` (odd): how many times the commands that change nothing run per fleet; the middle run counts. */
+const REPEAT = Number(arg('repeat') ?? 3);
+if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT % 2 === 0) throw new Error('--repeat takes an odd number');
 
 // Loaded into every Node process the CLI starts (NODE_OPTIONS --require): at exit it appends the process's
 // role and CPU time to the file named by BENCH_CPU_FILE, so each command's CPU splits into program and provider,
@@ -236,36 +240,62 @@ function stateShape(file: string): StateShape {
   };
 }
 
-async function measure(
-  dir: string,
-  env: NodeJS.ProcessEnv,
-  standin: StandinProcess,
-  config: string[],
-): Promise<{ timings: Timing[]; shape: StateShape }> {
-  await pulumi(dir, env, ['stack', 'init']);
-  await pulumi(dir, env, ['config', 'set-all', ...config.flatMap((c) => ['--plaintext', c])]);
-  const t: Timing[] = [];
-  const step = async (op: string, args: string[]) => {
+/** One fleet's stack: its program, its environment, and what was measured. */
+interface Fleet {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  timings: Timing[];
+  shape?: StateShape;
+}
+
+/** The run in the middle by wall time (`runs` has an odd length). */
+function median(runs: Timing[]): Timing {
+  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+}
+
+/**
+ * Every fleet goes through the same commands in lockstep (each command runs for every fleet before the next
+ * command starts), so a ratio compares runs made minutes apart at most, not a whole fleet's lifecycle apart: the
+ * machine's speed drifts over minutes (the no-op's own refresh has taken 1.0 to 1.4 s on this machine). The
+ * commands that change nothing (the no-change preview, the refresh) run REPEAT times per fleet, the fleets taking
+ * turns in alternating order, and the run in the middle counts.
+ */
+async function measure(fleets: Fleet[], standin: StandinProcess): Promise<void> {
+  for (const f of fleets) {
+    await pulumi(f.dir, f.env, ['stack', 'init']);
+    await pulumi(f.dir, f.env, ['config', 'set-all']);
+  }
+  const step = async (f: Fleet, op: string, args: string[]): Promise<Timing> => {
     await standin.clearLog();
     const cpu = await standin.cpuMs();
-    const run = await pulumi(dir, env, args, op);
+    const run = await pulumi(f.dir, f.env, args, op);
     const serverCpuMs = (await standin.cpuMs()) - cpu;
     const log = await standin.log();
     const serverServiceMs = log.reduce((n, e) => n + e.durationMs, 0);
-    t.push({ op, ...run, serverCpuMs, serverServiceMs, statements: log.length });
+    return { op, ...run, serverCpuMs, serverServiceMs, statements: log.length };
   };
-  await step('up (create)', ['up', '--yes', '--skip-preview']);
+  const once = async (op: string, args: string[]) => {
+    for (const f of fleets) f.timings.push(await step(f, op, args));
+  };
+  const repeated = async (op: string, args: string[]) => {
+    const runs = new Map<Fleet, Timing[]>(fleets.map((f) => [f, []]));
+    for (let i = 0; i < REPEAT; i++)
+      for (const f of i % 2 === 0 ? fleets : [...fleets].reverse()) runs.get(f)!.push(await step(f, op, args));
+    for (const f of fleets) f.timings.push(median(runs.get(f)!));
+  };
+  await once('up (create)', ['up', '--yes', '--skip-preview']);
   // The checkpoint after the create (outside the timed commands): its size per resource is what every step rewrites.
-  const file = path.resolve(EXPORT ?? dir, `${path.basename(dir)}.json`);
-  if (EXPORT) fs.mkdirSync(EXPORT, { recursive: true });
-  await pulumi(dir, env, ['stack', 'export', '--file', file]);
-  const shape = stateShape(file);
-  await step('preview (no change)', ['preview', '--expect-no-changes']);
-  await step('refresh', ['refresh', '--yes', '--skip-preview']);
-  await pulumi(dir, env, ['config', 'set', 'version', '2']);
-  await step('up (update)', ['up', '--yes', '--skip-preview']);
-  await step('destroy', ['destroy', '--yes', '--skip-preview']);
-  return { timings: t, shape };
+  for (const f of fleets) {
+    const file = path.resolve(EXPORT ?? f.dir, `${path.basename(f.dir)}.json`);
+    if (EXPORT) fs.mkdirSync(EXPORT, { recursive: true });
+    await pulumi(f.dir, f.env, ['stack', 'export', '--file', file]);
+    f.shape = stateShape(file);
+  }
+  await repeated('preview (no change)', ['preview', '--expect-no-changes']);
+  await repeated('refresh', ['refresh', '--yes', '--skip-preview']);
+  for (const f of fleets) await pulumi(f.dir, f.env, ['config', 'set', 'version', '2']);
+  await once('up (update)', ['up', '--yes', '--skip-preview']);
+  await once('destroy', ['destroy', '--yes', '--skip-preview']);
 }
 
 function printShapes(shapes: [string, StateShape][]): void {
@@ -353,18 +383,18 @@ async function main() {
     console.log(
       `bench --cli: Pulumi CLI ${execFileSync(path.join(cliDir, 'pulumi'), ['version'], { encoding: 'utf8' }).trim()}, ${count} resources each, against the stand-in`,
     );
-    const noop = runs('noop') ? await measure(noopProgram(work, count), env('noop'), standin, []) : undefined;
+    const fleet = (dir: string, name: string): Fleet => ({ dir, env: env(name), timings: [] });
+    const noop = runs('noop') ? fleet(noopProgram(work, count), 'noop') : undefined;
     const shaped = runs('shaped')
-      ? await measure(
-          fleetProgram(work, 'shaped', './noop-sdk', { 'noop-sdk.js': SHAPED_SDK }),
-          env('shaped'),
-          standin,
-          [],
-        )
+      ? fleet(fleetProgram(work, 'shaped', './noop-sdk', { 'noop-sdk.js': SHAPED_SDK }), 'shaped')
       : undefined;
     const mz = runs('fleet')
-      ? await measure(fleetProgram(work, 'fleet', 'pulumi-materialize-connections'), env('fleet'), standin, [])
+      ? fleet(fleetProgram(work, 'fleet', 'pulumi-materialize-connections'), 'fleet')
       : undefined;
+    await measure(
+      [noop, shaped, mz].filter((f): f is Fleet => f !== undefined),
+      standin,
+    );
     if (noop) printSplit('no-op dynamic resources', noop.timings, count);
     if (shaped) printSplit('no-op dynamic resources with the fleet’s inputs', shaped.timings, count);
     if (mz) printSplit('this package', mz.timings, count);
@@ -375,7 +405,7 @@ async function main() {
           ['no-op with the fleet’s inputs', shaped],
           ['this package', mz],
         ] as const
-      ).flatMap(([name, m]) => (m ? [[name, m.shape] as [string, StateShape]] : [])),
+      ).flatMap(([name, m]) => (m?.shape ? [[name, m.shape] as [string, StateShape]] : [])),
     );
     if (noop && mz) printRatios('no-op dynamic resources', noop.timings, mz.timings);
     if (shaped && mz) printRatios('no-op dynamic resources with the fleet’s inputs', shaped.timings, mz.timings);
