@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { CLASSES } from '../provider/native/tokens';
+import { startLatencyProxy } from './latency-proxy';
 import { startStandinProcess, type StandinProcess } from './standin-process';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -29,6 +30,11 @@ const ONLY = arg('only')?.split(',');
 const runs = (fleet: string) => !ONLY || ONLY.includes(fleet);
 /** `--export DIR`: keep the stack's checkpoint after the create (`pulumi stack export`), per fleet, in DIR. */
 const EXPORT = arg('export');
+/**
+ * `--latency MS`: the fleet reaches the stand-in through bench/latency-proxy.ts, which delays every client-to-server
+ * chunk by MS (a Materialize across a network: sessions wait in parallel, connection set-up pays it too).
+ */
+const LATENCY = Number(arg('latency') ?? 0);
 /** `--repeat N` (odd): how many times the commands that change nothing run per fleet; the middle run counts. */
 const REPEAT = Number(arg('repeat') ?? 3);
 if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT % 2 === 0) throw new Error('--repeat takes an odd number');
@@ -358,6 +364,7 @@ async function main() {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   fs.writeFileSync(path.join(work, 'cpu-probe.js'), CPU_PROBE);
   const standin = await startStandinProcess(PROFILE && path.join(path.resolve(PROFILE), 'standin'));
+  const proxy = LATENCY > 0 ? await startLatencyProxy({ host: '127.0.0.1', port: standin.port }, LATENCY) : undefined;
   const password = decodeURIComponent(new URL(standin.url).password);
   const admin = new Client({ connectionString: standin.url });
   await admin.connect();
@@ -374,14 +381,15 @@ async function main() {
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       MZ_HOST: '127.0.0.1',
-      MZ_PORT: String(standin.port),
+      MZ_PORT: String(proxy?.port ?? standin.port),
       MZ_PASSWORD: password,
       MZ_SSLMODE: 'disable',
     };
   };
   try {
     console.log(
-      `bench --cli: Pulumi CLI ${execFileSync(path.join(cliDir, 'pulumi'), ['version'], { encoding: 'utf8' }).trim()}, ${count} resources each, against the stand-in`,
+      `bench --cli: Pulumi CLI ${execFileSync(path.join(cliDir, 'pulumi'), ['version'], { encoding: 'utf8' }).trim()}, ${count} resources each, against the stand-in` +
+        (LATENCY > 0 ? ` ${LATENCY} ms away (each client flight delayed)` : ''),
     );
     const fleet = (dir: string, name: string): Fleet => ({ dir, env: env(name), timings: [] });
     const noop = runs('noop') ? fleet(noopProgram(work, count), 'noop') : undefined;
@@ -413,6 +421,7 @@ async function main() {
       printRatios('no-op dynamic resources', noop.timings, shaped.timings, 'no-op with the fleet’s inputs');
   } finally {
     await admin.end();
+    await proxy?.close();
     await standin.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
