@@ -36,7 +36,7 @@ export const MAX_IDS_PER_READ = 100;
 export const READ_AHEAD = {
   /** A read within this many ms of the previous read of its shape is part of a burst. */
   burstMs: 1000,
-  /** A row read ahead is used within this many ms of its read, or not at all. */
+  /** A row read ahead is used within this many ms of the moment the read ahead was sent, or not at all. */
   keepMs: 2000,
   /** At most this many rows in one read ahead: a schema that fills it is read by id from then on. */
   limit: 1000,
