@@ -20,9 +20,9 @@ const STACK = 'dev';
 const SCHEMA = 'bench';
 
 /**
- * The fewest round trips per resource the product can do: create = CREATE + read back; refresh = read (an object
- * read on its own; reads that come together share statements, down to one per kind: provider/lifecycle/batch.ts); update =
- * the id check of the name (ALTER addresses the object by name: pulumi-engine-findings.md A7) + ALTER + read back;
+ * The fewest round trips per resource the product can do: create = CREATE + read back; refresh = read (of an
+ * object on its own; reads that come together share statements, down to one per kind: provider/lifecycle/batch.ts);
+ * update = the id check of the name (ALTER addresses the object by name: pulumi-engine-findings.md A7) + ALTER + read back;
  * delete = the id check + DROP. The id checks are one round trip each that a name-addressed DROP/ALTER cannot avoid
  * (Materialize's parser refuses an id in DROP). `--usage` adds one GRANT to create and update. Every command that
  * sends SQL also reads the environment id once (`SELECT mz_environment_id()`, once per pool per provider process):
