@@ -10,7 +10,7 @@
 //   this process since before it started: such a read answers what a read of its own would have answered had it
 //   been made that moment earlier. A schema whose read ahead fails, or fills the limit, is read by id from then on.
 // So a lone read waits for nothing and sends one SELECT, and a refresh of a fleet sends a few statements.
-import type { CatalogRow, Scope } from './catalog';
+import { byId, type CatalogRow, type Scope } from './catalog';
 import type { ResolvedEndpoint } from './endpoint';
 import { catalogGeneration, poolKey, withSession, type Session } from './pool';
 
@@ -192,8 +192,7 @@ async function readAhead(s: Session, state: ShapeState, reader: ShapeReader, bat
     return batch;
   }
   if (rows.length >= READ_AHEAD.limit) state.byIdOnly.add(scopeKey(scope));
-  const found = new Map<string, CatalogRow>();
-  for (const row of rows) if (!found.has(row.id)) found.set(row.id, row);
+  const found = byId(rows);
   const rest: Waiter[] = [];
   for (const w of batch) {
     const row = found.get(w.id);

@@ -147,7 +147,7 @@ function identity(row: Row, lookup: Lookup): Omit<CatalogRow, 'details'> {
 }
 
 /** The rows of a list of ids, by id (the first row of each, as a read of one id takes its first); an id with no row is gone. */
-function byId(rows: CatalogRow[]): Map<string, CatalogRow> {
+export function byId(rows: CatalogRow[]): Map<string, CatalogRow> {
   const found = new Map<string, CatalogRow>();
   for (const row of rows) if (!found.has(row.id)) found.set(row.id, row);
   return found;
@@ -163,34 +163,32 @@ export async function readConnectionRow(
   return row && connectionRow(spec, row, lookup);
 }
 
+/** Every row of connections of one kind that `lookup` asks for, in one SELECT. */
+async function readConnections(s: Queryable, spec: ConnectionSpec, lookup: Lookup): Promise<CatalogRow[]> {
+  const q = connectionQuery(spec, lookup);
+  return (await s.query(q.sql, q.params)).map((row) => connectionRow(spec, row, lookup));
+}
+
 /** Connections of one kind by catalog id, in one SELECT. */
 export async function readConnectionRows(
   s: Queryable,
   spec: ConnectionSpec,
   ids: readonly string[],
 ): Promise<Map<string, CatalogRow>> {
-  const q = connectionQuery(spec, { ids });
-  return byId((await s.query(q.sql, q.params)).map((row) => connectionRow(spec, row, { ids })));
+  return byId(await readConnections(s, spec, { ids }));
 }
 
 /**
  * Connections of one kind in one schema, at most `limit` of them, in one SELECT: what a refresh reads ahead.
  * Any row that cannot be right fails the whole read (the caller then reads by id).
  */
-export async function readConnectionScope(
+export function readConnectionScope(
   s: Queryable,
   spec: ConnectionSpec,
   scope: Scope,
   limit: number,
 ): Promise<CatalogRow[]> {
-  const lookup = { scope, limit };
-  const q = connectionQuery(spec, lookup);
-  return (await s.query(q.sql, q.params)).map((row) => {
-    const found = connectionRow(spec, row, lookup);
-    if (found.type !== spec.catalogType)
-      throw new BadCatalogRowError(`asked for ${spec.catalogType} connections, got a ${found.type} connection`);
-    return found;
-  });
+  return readConnections(s, spec, { scope, limit });
 }
 
 function connectionRow(spec: ConnectionSpec, row: Row, lookup: Lookup): CatalogRow {
@@ -205,12 +203,11 @@ function connectionRow(spec: ConnectionSpec, row: Row, lookup: Lookup): CatalogR
     const value = d.from(details);
     if (value !== undefined) details[d.output] = value;
   }
-  return {
-    ...identity(row, lookup),
-    type: text(row, 'type') as string,
-    createSql: text(row, 'create_sql') as string,
-    details,
-  };
+  const type = text(row, 'type') as string;
+  // A schema's objects of one kind: a row of another kind is not one asked for (a read by id says it in words).
+  if ('scope' in lookup && type !== spec.catalogType)
+    throw new BadCatalogRowError(`asked for ${spec.catalogType} connections, got a ${type} connection`);
+  return { ...identity(row, lookup), type, createSql: text(row, 'create_sql') as string, details };
 }
 
 export async function readSecretRow(s: Queryable, lookup: Lookup): Promise<CatalogRow | undefined> {
@@ -219,17 +216,20 @@ export async function readSecretRow(s: Queryable, lookup: Lookup): Promise<Catal
   return row ? { ...identity(row, lookup), details: {} } : undefined;
 }
 
+/** Every row of secrets that `lookup` asks for, in one SELECT. */
+async function readSecrets(s: Queryable, lookup: Lookup): Promise<CatalogRow[]> {
+  const q = secretQuery(lookup);
+  return (await s.query(q.sql, q.params)).map((row) => ({ ...identity(row, lookup), details: {} }));
+}
+
 /** Secrets by catalog id, in one SELECT. */
 export async function readSecretRows(s: Queryable, ids: readonly string[]): Promise<Map<string, CatalogRow>> {
-  const q = secretQuery({ ids });
-  return byId((await s.query(q.sql, q.params)).map((row) => ({ ...identity(row, { ids }), details: {} })));
+  return byId(await readSecrets(s, { ids }));
 }
 
 /** Secrets in one schema, at most `limit` of them, in one SELECT. */
-export async function readSecretScope(s: Queryable, scope: Scope, limit: number): Promise<CatalogRow[]> {
-  const lookup = { scope, limit };
-  const q = secretQuery(lookup);
-  return (await s.query(q.sql, q.params)).map((row) => ({ ...identity(row, lookup), details: {} }));
+export function readSecretScope(s: Queryable, scope: Scope, limit: number): Promise<CatalogRow[]> {
+  return readSecrets(s, { scope, limit });
 }
 
 // One pass, left to right: a reference, a string literal or a quoted identifier, whichever starts first, so a
